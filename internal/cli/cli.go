@@ -1,0 +1,204 @@
+// Package cli implements goremover's command line: the Command type, one
+// file per command, help, and the mapping of errors to exit codes
+// (0 done or safe, 1 blocked, 2 bad usage or input, or goremover failed).
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"text/template"
+
+	"github.com/goremover/goremover/internal/load"
+	"github.com/goremover/goremover/internal/target"
+)
+
+// A Command is a goremover subcommand, documented in the style of the go
+// command's.
+type Command struct {
+	UsageLine string // "goremover impact [flags] target..."
+	Short     string // lowercase verb phrase, no period
+	Long      string
+	Flag      flag.FlagSet
+	Run       func(ctx context.Context, cmd *Command, args []string) error
+}
+
+// Name returns the command's name: the second word of UsageLine.
+func (c *Command) Name() string {
+	f := strings.Fields(c.UsageLine)
+	if len(f) < 2 {
+		return ""
+	}
+	return f[1]
+}
+
+// commands lists goremover's commands, in help order.
+var commands []*Command
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitBlocked = 1
+	exitError   = 2
+)
+
+// BlockedError reports that a command found what it looks for (a target
+// that is not safe, a failing gate): exit status 1. Its message, if any,
+// has already been printed.
+type BlockedError struct{ Msg string }
+
+func (e *BlockedError) Error() string { return e.Msg }
+
+// UsageError is a command-line usage error: exit 2 with the usage line.
+type UsageError struct {
+	Cmd *Command
+	Msg string
+}
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// Stdout and Stderr are where commands write; tests may replace them.
+var (
+	Stdout io.Writer = os.Stdout
+	Stderr io.Writer = os.Stderr
+)
+
+// Main runs goremover with the given arguments and returns the exit
+// status.
+func Main(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	// -C dir before the command, as with the go command.
+	for len(args) > 0 && (args[0] == "-C" || args[0] == "--C" || strings.HasPrefix(args[0], "-C=") || strings.HasPrefix(args[0], "--C=")) {
+		dir, rest := "", args[1:]
+		if _, v, ok := strings.Cut(args[0], "="); ok {
+			dir = v
+		} else if len(rest) > 0 {
+			dir, rest = rest[0], rest[1:]
+		} else {
+			fmt.Fprintf(Stderr, "goremover: -C requires a directory\n")
+			return exitError
+		}
+		if err := os.Chdir(dir); err != nil {
+			fmt.Fprintf(Stderr, "goremover: -C %s: %v\n", dir, errors.Unwrap(err))
+			return exitError
+		}
+		args = rest
+	}
+	if len(args) == 0 {
+		printUsage(Stderr)
+		return exitError
+	}
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help", "help":
+		return runHelp(args[1:])
+	case "-version", "--version":
+		name = "version"
+	}
+	for _, cmd := range commands {
+		if cmd.Name() != name {
+			continue
+		}
+		cmd.Flag.Usage = func() {
+			fmt.Fprintf(Stderr, "usage: %s\nRun 'goremover help %s' for details.\n", cmd.UsageLine, cmd.Name())
+		}
+		cmd.Flag.SetOutput(Stderr)
+		if err := cmd.Flag.Parse(args[1:]); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK
+			}
+			return exitError
+		}
+		return exitCode(cmd, cmd.Run(ctx, cmd, cmd.Flag.Args()))
+	}
+	fmt.Fprintf(Stderr, "goremover %s: unknown command\nRun 'goremover help' for usage.\n", name)
+	return exitError
+}
+
+// exitCode prints err, if any, and maps it to an exit status.
+func exitCode(cmd *Command, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var blocked *BlockedError
+	if errors.As(err, &blocked) {
+		if blocked.Msg != "" {
+			fmt.Fprintf(Stderr, "goremover: %s\n", blocked.Msg)
+		}
+		return exitBlocked
+	}
+	var usage *UsageError
+	if errors.As(err, &usage) {
+		fmt.Fprintf(Stderr, "goremover %s: %s\nusage: %s\nRun 'goremover help %s' for details.\n", cmd.Name(), usage.Msg, cmd.UsageLine, cmd.Name())
+		return exitError
+	}
+	var terr *target.Error
+	var lerr *load.Error
+	switch {
+	case errors.As(err, &terr), errors.As(err, &lerr):
+		fmt.Fprintf(Stderr, "goremover: %v\n", err)
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(Stderr, "goremover: interrupted\n")
+	default:
+		fmt.Fprintf(Stderr, "goremover: %v\n", err)
+	}
+	return exitError
+}
+
+var usageTemplate = `Goremover removes Go code and dependencies safely.
+
+Usage:
+
+	goremover <command> [arguments]
+
+The commands are:
+{{range .Commands}}
+	{{.Name | printf "%-11s"}} {{.Short}}{{end}}
+
+Use "goremover help <command>" for more information about a command.
+
+Additional help topics:
+{{range .Topics}}
+	{{.Name | printf "%-11s"}} {{.Short}}{{end}}
+
+Use "goremover help <topic>" for more information about that topic.
+`
+
+func printUsage(w io.Writer) {
+	var buf bytes.Buffer
+	tmpl := template.Must(template.New("usage").Parse(usageTemplate))
+	tmpl.Execute(&buf, struct {
+		Commands []*Command
+		Topics   []*Command
+	}{commands, topics})
+	w.Write(buf.Bytes())
+}
+
+func runHelp(args []string) int {
+	if len(args) == 0 {
+		printUsage(Stdout)
+		return exitOK
+	}
+	if len(args) > 1 {
+		fmt.Fprintf(Stderr, "usage: goremover help command\n\nToo many arguments given.\n")
+		return exitError
+	}
+	for _, c := range append(append([]*Command{}, commands...), topics...) {
+		if c.Name() == args[0] {
+			if c.Run != nil {
+				fmt.Fprintf(Stdout, "usage: %s\n", c.UsageLine)
+			}
+			fmt.Fprintf(Stdout, "%s\n", strings.TrimSpace(c.Long))
+			return exitOK
+		}
+	}
+	fmt.Fprintf(Stderr, "goremover help %s: unknown help topic. Run 'goremover help'.\n", args[0])
+	return exitError
+}

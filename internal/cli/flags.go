@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/goremover/goremover/internal/buildcfg"
+	"github.com/goremover/goremover/internal/index"
+	"github.com/goremover/goremover/internal/load"
+)
+
+// buildFlags are the flags every command that loads code shares.
+type buildFlags struct {
+	dir       string
+	json      bool
+	tags      string
+	platforms string
+	verbose   bool
+}
+
+func addBuildFlags(fs *flag.FlagSet, f *buildFlags) {
+	fs.StringVar(&f.dir, "C", "", "run as if goremover were started in `dir`")
+	fs.BoolVar(&f.json, "json", false, "print JSON")
+	fs.StringVar(&f.tags, "tags", "", "comma-separated build `tags` true in every configuration")
+	fs.StringVar(&f.platforms, "platforms", "", "comma-separated GOOS/GOARCH `list` to analyse (default: every platform a build constraint names, plus the host)")
+	fs.BoolVar(&f.verbose, "v", false, "print what is loaded, and warnings in full")
+}
+
+// cwd returns the directory to run in.
+func (f *buildFlags) cwd() (string, error) {
+	dir := f.dir
+	if dir == "" {
+		return os.Getwd()
+	}
+	return filepath.Abs(dir)
+}
+
+// indexOptions turns the flags into index options.
+func (f *buildFlags) indexOptions() (*index.Options, error) {
+	opts := &index.Options{CacheDir: index.DefaultCacheDir(), Stats: &index.Stats{}}
+	if f.tags != "" {
+		for _, t := range strings.Split(f.tags, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				opts.Load.Tags = append(opts.Load.Tags, t)
+			}
+		}
+	}
+	if f.platforms != "" {
+		ps, err := buildcfg.ParsePlatforms(f.platforms)
+		if err != nil {
+			return nil, &load.Error{Msg: "-platforms: " + err.Error()}
+		}
+		opts.Load.Platforms = ps
+	}
+	return opts, nil
+}

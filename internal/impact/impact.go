@@ -1,0 +1,294 @@
+// Package impact answers who depends on a target, and whether it is safe
+// to remove: safe iff no reference remains outside what removing it would
+// remove too (its own body, its methods and fields, the tests named after
+// it, the package's own files for a package).
+package impact
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/goremover/goremover/internal/index"
+	"github.com/goremover/goremover/internal/load"
+	"github.com/goremover/goremover/internal/target"
+)
+
+// Result is the impact of one target.
+type Result struct {
+	Target *target.Target
+	// Refs are the references that block removal.
+	Refs []*index.Ref
+	// Self are references from code that would be removed with the
+	// target; they do not block it.
+	Self []*index.Ref
+	// Guesses are uses that can only be guessed (reflection on a
+	// non-constant name); reported, not blocking.
+	Guesses []*index.Ref
+}
+
+// Safe reports whether the target can be removed.
+func (r *Result) Safe() bool { return len(r.Refs) == 0 }
+
+// Packages returns the number of distinct packages the blocking
+// references are in.
+func (r *Result) Packages() int {
+	seen := map[string]bool{}
+	for _, ref := range r.Refs {
+		seen[ref.From] = true
+	}
+	return len(seen)
+}
+
+// Analyze computes the impact of a resolved target.
+func Analyze(x *index.Index, ws *load.WorkingSet, t *target.Target) *Result {
+	res := &Result{Target: t}
+	switch t.Kind {
+	case index.PackageKind:
+		analyzePackages(x, t, res)
+	case index.ModuleKind:
+		analyzeModule(x, ws, t, res)
+	default:
+		analyzeSymbol(x, t, res)
+	}
+	for _, l := range [][]*index.Ref{res.Refs, res.Self, res.Guesses} {
+		sortRefs(l)
+	}
+	return res
+}
+
+func sortRefs(refs []*index.Ref) {
+	sort.SliceStable(refs, func(i, j int) bool {
+		if refs[i].From != refs[j].From {
+			return refs[i].From < refs[j].From
+		}
+		if refs[i].Pos != refs[j].Pos {
+			return refs[i].Pos.Less(refs[j].Pos)
+		}
+		return refs[i].Kind < refs[j].Kind
+	})
+}
+
+// external reports whether a hidden reference comes from outside the
+// compiler's view of the working set (a linkname push, a cgo export): it
+// can never be removed with the target.
+func external(r *index.Ref) bool {
+	return r.Hidden && r.Encl == (index.Key{}) && (r.Kind == index.Linkname || r.Kind == index.CgoExport)
+}
+
+func analyzePackages(x *index.Index, t *target.Target, res *Result) {
+	in := map[string]bool{}
+	for _, p := range t.Pkgs {
+		in[p] = true
+		in[p+"_test"] = true
+	}
+	add := func(r *index.Ref) {
+		if in[r.From] && !external(r) {
+			res.Self = append(res.Self, r)
+		} else {
+			res.Refs = append(res.Refs, r)
+		}
+	}
+	for _, path := range t.Pkgs {
+		for _, r := range x.RefsTo(index.PkgKey(path)) {
+			add(r)
+		}
+		// Hidden references to the package's declarations that no
+		// import carries (linkname pulls, cgo exports).
+		p := x.Package(path)
+		if p == nil {
+			continue
+		}
+		seen := map[index.Key]bool{}
+		for _, d := range p.Decls {
+			if seen[d.Key] {
+				continue
+			}
+			seen[d.Key] = true
+			for _, r := range x.RefsTo(d.Key) {
+				if r.Kind == index.Linkname || r.Kind == index.CgoExport {
+					add(r)
+				}
+			}
+		}
+	}
+}
+
+func analyzeSymbol(x *index.Index, t *target.Target, res *Result) {
+	keys := map[index.Key]bool{}
+	for _, k := range t.Keys {
+		keys[k] = true
+	}
+	self := func(r *index.Ref) bool {
+		if external(r) {
+			return false
+		}
+		if keys[r.Encl] {
+			return true
+		}
+		// A method of a removed type.
+		if t.Kind == index.Type && r.Encl.Pkg == t.Key.Pkg && strings.HasPrefix(r.Encl.Path, t.Key.Path+".") {
+			return true
+		}
+		if r.Kind == index.Embed && keys[r.To] && t.Kind != index.Type {
+			return false
+		}
+		return r.Test && namedTest(r.EnclName, testStem(t)) && strings.TrimSuffix(r.From, "_test") == t.Pkgs[0]
+	}
+	var names []index.Key
+	for _, k := range t.Keys {
+		for _, r := range x.RefsTo(k) {
+			if self(r) {
+				res.Self = append(res.Self, r)
+			} else {
+				res.Refs = append(res.Refs, r)
+			}
+		}
+		// By-name uses: templates, reflection and plugins cannot say
+		// which type they mean.
+		d := x.Decls(k)
+		if len(d) == 0 {
+			continue
+		}
+		decl := d[0]
+		exported := isExported(decl.Name)
+		switch decl.Kind {
+		case index.Method, index.Field:
+			if exported {
+				names = append(names, index.NameKey(index.NameMember, decl.Name))
+				if decl.Kind == index.Method {
+					names = append(names, index.NameKey(index.NameMethod, ""))
+				} else {
+					names = append(names, index.NameKey(index.NameField, ""))
+				}
+			}
+		case index.Func, index.Var:
+			if exported && t.Pkg != nil && t.Pkg.Name == "main" && decl.Recv == "" {
+				names = append(names, index.NameKey(index.NameMain, decl.Name), index.NameKey(index.NameMain, ""))
+			}
+		}
+	}
+	for _, k := range names {
+		for _, r := range x.RefsTo(k) {
+			if r.Guess {
+				res.Guesses = append(res.Guesses, r)
+			} else if self(r) {
+				res.Self = append(res.Self, r)
+			} else {
+				res.Refs = append(res.Refs, r)
+			}
+		}
+	}
+	res.Refs = dedup(res.Refs)
+	res.Self = dedup(res.Self)
+	res.Guesses = dedup(res.Guesses)
+}
+
+// dedup drops a reference seen twice at one position with one kind (a
+// type's method referenced as the type's own key and as a by-name key).
+func dedup(refs []*index.Ref) []*index.Ref {
+	type id struct {
+		pos  index.Pos
+		kind index.Kind
+		to   index.Key
+	}
+	seen := map[id]bool{}
+	out := refs[:0]
+	for _, r := range refs {
+		k := id{r.Pos, r.Kind, r.To}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// testStem is the name tests of t are named after: F for a func or type,
+// T_M for a method or field.
+func testStem(t *target.Target) string {
+	if t.Recv != "" {
+		return strings.ReplaceAll(t.Recv, ".", "_") + "_" + t.Name
+	}
+	return t.Name
+}
+
+// namedTest reports whether fn is a test, example, benchmark or fuzz test
+// named after stem: TestX, TestX_y, ExampleX, BenchmarkX_y, FuzzX.
+func namedTest(fn, stem string) bool {
+	if fn == "" || strings.Contains(fn, ".") {
+		return false
+	}
+	for _, prefix := range []string{"Test", "Example", "Benchmark", "Fuzz"} {
+		rest, ok := strings.CutPrefix(fn, prefix)
+		if !ok {
+			continue
+		}
+		rest = strings.TrimPrefix(rest, "_") // Test_x for unexported x
+		if rest == stem || strings.HasPrefix(rest, stem+"_") {
+			return true
+		}
+		if r := []rune(stem); len(r) > 0 && unicode.IsLower(r[0]) {
+			up := string(unicode.ToUpper(r[0])) + string(r[1:])
+			if rest == up || strings.HasPrefix(rest, up+"_") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isExported(name string) bool {
+	for _, r := range name {
+		return unicode.IsUpper(r)
+	}
+	return false
+}
+
+// analyzeModule finds the imports of the module's packages and its
+// requirement lines. An import path belongs to the longest required module
+// path that prefixes it (example.com/a/sub may be a module of its own).
+func analyzeModule(x *index.Index, ws *load.WorkingSet, t *target.Target, res *Result) {
+	mod := t.Module
+	var required []string
+	for _, m := range ws.Modules {
+		for _, req := range m.File.Require {
+			required = append(required, req.Mod.Path)
+			if req.Mod.Path == mod {
+				res.Self = append(res.Self, &index.Ref{
+					To: t.Key, Kind: index.Require, From: m.Path, Note: "require " + req.Mod.Version,
+					Pos: index.Pos{Module: m.Path, File: "go.mod", Line: req.Syntax.Start.Line, Col: req.Syntax.Start.LineRune},
+				})
+			}
+		}
+		for _, rep := range m.File.Replace {
+			if rep.Old.Path == mod {
+				res.Self = append(res.Self, &index.Ref{
+					To: t.Key, Kind: index.Require, From: m.Path, Note: "replace",
+					Pos: index.Pos{Module: m.Path, File: "go.mod", Line: rep.Syntax.Start.Line, Col: rep.Syntax.Start.LineRune},
+				})
+			}
+		}
+	}
+	if !slices.Contains(required, mod) {
+		required = append(required, mod)
+	}
+	owner := func(path string) string {
+		best := ""
+		for _, m := range required {
+			if (path == m || strings.HasPrefix(path, m+"/")) && len(m) > len(best) {
+				best = m
+			}
+		}
+		return best
+	}
+	for _, p := range x.Packages {
+		for i := range p.Refs {
+			r := &p.Refs[i]
+			if r.Kind == index.Import && x.Package(r.To.Pkg) == nil && owner(r.To.Pkg) == mod {
+				res.Refs = append(res.Refs, r)
+			}
+		}
+	}
+}

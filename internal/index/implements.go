@@ -1,0 +1,336 @@
+package index
+
+// This file finds interface satisfaction: every site where a value of a
+// concrete type is used as an interface (assignment, argument, return,
+// composite literal element, send, conversion, comparison, type assertion,
+// type-parameter instantiation). At such a site every method the
+// interface needs is referenced, with kind "implements"; a method
+// promoted from an embedded field also references the embedding ("embed").
+//
+// A value converted to an interface that does not name a well-known
+// dynamic method (String, Error, MarshalJSON, ...) may still have it
+// called through a type assertion inside the callee (fmt, encoding/json):
+// such methods get a hidden "implements" reference.
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// dynamicMethods are methods that the standard library finds by type
+// assertion on values passed as interfaces.
+var dynamicMethods = map[string]string{
+	"String":          "fmt.Stringer",
+	"GoString":        "fmt.GoStringer",
+	"Format":          "fmt.Formatter",
+	"Error":           "error",
+	"Unwrap":          "errors.Unwrap",
+	"Is":              "errors.Is",
+	"As":              "errors.As",
+	"MarshalJSON":     "json.Marshaler",
+	"UnmarshalJSON":   "json.Unmarshaler",
+	"MarshalText":     "encoding.TextMarshaler",
+	"UnmarshalText":   "encoding.TextUnmarshaler",
+	"MarshalBinary":   "encoding.BinaryMarshaler",
+	"UnmarshalBinary": "encoding.BinaryUnmarshaler",
+	"MarshalXML":      "xml.Marshaler",
+	"UnmarshalXML":    "xml.Unmarshaler",
+	"MarshalYAML":     "yaml.Marshaler",
+	"UnmarshalYAML":   "yaml.Unmarshaler",
+	"GobEncode":       "gob.GobEncoder",
+	"GobDecode":       "gob.GobDecoder",
+	"Scan":            "sql.Scanner",
+	"Value":           "driver.Valuer",
+}
+
+// conversions records the implicit conversions to interfaces at node n,
+// whose ancestors (n included, last) are stack.
+func (s *fileState) conversions(n ast.Node, stack []ast.Node) {
+	info := s.b.u.Info
+	typeOf := func(e ast.Expr) types.Type {
+		if tv, ok := info.Types[e]; ok && !tv.IsType() {
+			return tv.Type
+		}
+		return nil
+	}
+	switch n := n.(type) {
+	case *ast.CallExpr:
+		tv, ok := info.Types[n.Fun]
+		if !ok {
+			return
+		}
+		if tv.IsType() {
+			if len(n.Args) == 1 {
+				s.site(n.Args[0], typeOf(n.Args[0]), tv.Type)
+			}
+			return
+		}
+		sig, ok := tv.Type.Underlying().(*types.Signature)
+		if !ok {
+			return
+		}
+		params := sig.Params()
+		if len(n.Args) == 1 && params.Len() > 1 {
+			return // f(g()) with a tuple: element types are checked by the compiler alike; skip
+		}
+		for i, arg := range n.Args {
+			var pt types.Type
+			switch {
+			case sig.Variadic() && i >= params.Len()-1:
+				if n.Ellipsis.IsValid() {
+					continue
+				}
+				if sl, ok := params.At(params.Len() - 1).Type().Underlying().(*types.Slice); ok {
+					pt = sl.Elem()
+				}
+			case i < params.Len():
+				pt = params.At(i).Type()
+			}
+			if pt != nil {
+				s.site(arg, typeOf(arg), pt)
+			}
+		}
+	case *ast.AssignStmt:
+		if n.Tok != token.ASSIGN {
+			return
+		}
+		if len(n.Lhs) == len(n.Rhs) {
+			for i := range n.Lhs {
+				s.site(n.Rhs[i], typeOf(n.Rhs[i]), typeOf(n.Lhs[i]))
+			}
+		} else if len(n.Rhs) == 1 {
+			if tup, ok := typeOf(n.Rhs[0]).(*types.Tuple); ok && tup.Len() == len(n.Lhs) {
+				for i := range n.Lhs {
+					s.site(n.Rhs[0], tup.At(i).Type(), typeOf(n.Lhs[i]))
+				}
+			}
+		}
+	case *ast.ValueSpec:
+		if n.Type == nil {
+			return
+		}
+		to := info.TypeOf(n.Type)
+		for _, v := range n.Values {
+			s.site(v, typeOf(v), to)
+		}
+	case *ast.ReturnStmt:
+		sig := enclosingSig(info, stack)
+		if sig == nil || sig.Results().Len() != len(n.Results) {
+			return
+		}
+		for i, r := range n.Results {
+			s.site(r, typeOf(r), sig.Results().At(i).Type())
+		}
+	case *ast.CompositeLit:
+		t := typeOf(n)
+		if t == nil {
+			return
+		}
+		if p, ok := t.Underlying().(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		switch u := t.Underlying().(type) {
+		case *types.Struct:
+			for i, e := range n.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					if id, ok := kv.Key.(*ast.Ident); ok {
+						if f, ok := info.Uses[id].(*types.Var); ok {
+							s.site(kv.Value, typeOf(kv.Value), f.Type())
+						}
+					}
+				} else if i < u.NumFields() {
+					s.site(e, typeOf(e), u.Field(i).Type())
+				}
+			}
+		case *types.Slice, *types.Array:
+			elem := u.(interface{ Elem() types.Type }).Elem()
+			for _, e := range n.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					e = kv.Value
+				}
+				s.site(e, typeOf(e), elem)
+			}
+		case *types.Map:
+			for _, e := range n.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					s.site(kv.Key, typeOf(kv.Key), u.Key())
+					s.site(kv.Value, typeOf(kv.Value), u.Elem())
+				}
+			}
+		}
+	case *ast.SendStmt:
+		if ch, ok := types.Unalias(typeOf(n.Chan)).(interface{ Elem() types.Type }); ok {
+			if _, isChan := typeOf(n.Chan).Underlying().(*types.Chan); isChan {
+				s.site(n.Value, typeOf(n.Value), ch.Elem())
+			}
+		}
+	case *ast.BinaryExpr:
+		if n.Op == token.EQL || n.Op == token.NEQ {
+			x, y := typeOf(n.X), typeOf(n.Y)
+			s.site(n.Y, y, x)
+			s.site(n.X, x, y)
+		}
+	case *ast.IndexExpr:
+		if m, ok := typeOfUnder[*types.Map](typeOf(n.X)); ok {
+			s.site(n.Index, typeOf(n.Index), m.Key())
+		}
+	case *ast.TypeAssertExpr:
+		if n.Type != nil {
+			s.site(n.Type, info.TypeOf(n.Type), typeOf(n.X))
+		}
+	case *ast.TypeSwitchStmt:
+		var x ast.Expr
+		switch a := n.Assign.(type) {
+		case *ast.AssignStmt:
+			x = a.Rhs[0].(*ast.TypeAssertExpr).X
+		case *ast.ExprStmt:
+			x = a.X.(*ast.TypeAssertExpr).X
+		}
+		to := typeOf(x)
+		for _, c := range n.Body.List {
+			for _, e := range c.(*ast.CaseClause).List {
+				s.site(e, info.TypeOf(e), to)
+			}
+		}
+	case *ast.Ident:
+		inst, ok := info.Instances[n]
+		if !ok {
+			return
+		}
+		var tparams *types.TypeParamList
+		switch t := inst.Type.(type) {
+		case *types.Signature:
+			if obj, ok := info.Uses[n].(*types.Func); ok {
+				tparams = obj.Origin().Signature().TypeParams()
+			}
+			_ = t
+		case *types.Named:
+			tparams = t.Origin().TypeParams()
+		}
+		if tparams == nil {
+			return
+		}
+		for i := range inst.TypeArgs.Len() {
+			if i < tparams.Len() {
+				s.site(n, inst.TypeArgs.At(i), tparams.At(i).Constraint())
+			}
+		}
+	}
+}
+
+func typeOfUnder[T types.Type](t types.Type) (T, bool) {
+	var zero T
+	if t == nil {
+		return zero, false
+	}
+	u, ok := t.Underlying().(T)
+	return u, ok
+}
+
+// enclosingSig returns the signature of the innermost function around the
+// top of stack.
+func enclosingSig(info *types.Info, stack []ast.Node) *types.Signature {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch f := stack[i].(type) {
+		case *ast.FuncLit:
+			if sig, ok := info.TypeOf(f).(*types.Signature); ok {
+				return sig
+			}
+			return nil
+		case *ast.FuncDecl:
+			if obj, ok := info.Defs[f.Name].(*types.Func); ok {
+				return obj.Type().(*types.Signature)
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// site records that a value of type from is used as type to at e.
+func (s *fileState) site(e ast.Node, from, to types.Type) {
+	if from == nil || to == nil || types.IsInterface(from) {
+		return
+	}
+	iface, ok := to.Underlying().(*types.Interface)
+	if !ok {
+		return
+	}
+	if _, isTP := to.(*types.TypeParam); isTP {
+		return
+	}
+	named := from
+	if p, ok := from.(*types.Pointer); ok {
+		named = p.Elem()
+	}
+	if n, ok := types.Unalias(named).(*types.Named); !ok || n.Obj().Pkg() == nil || !s.b.inWS(stripTest(n.Obj().Pkg().Path())) {
+		return
+	}
+	needed := map[string]bool{}
+	for i := range iface.NumMethods() {
+		m := iface.Method(i)
+		needed[m.Name()] = true
+		obj, index, _ := types.LookupFieldOrMethod(from, true, m.Pkg(), m.Name())
+		fn, ok := obj.(*types.Func)
+		if !ok {
+			continue
+		}
+		k, ok := s.b.key(fn)
+		if !ok {
+			continue
+		}
+		s.ref(k, e.Pos(), Implements)
+		s.embedPath(k, from, index)
+	}
+	// Methods found dynamically behind an interface that does not name
+	// them: only for values passed as any (fmt.Println, json.Marshal)
+	// or as error (errors.Is, errors.As); any other interface makes the
+	// guess too noisy to be useful.
+	if iface.NumMethods() > 0 && !types.Identical(to, types.Universe.Lookup("error").Type()) {
+		return
+	}
+	ms := types.NewMethodSet(from)
+	for i := range ms.Len() {
+		fn, ok := ms.At(i).Obj().(*types.Func)
+		if !ok || needed[fn.Name()] {
+			continue
+		}
+		via, dyn := dynamicMethods[fn.Name()]
+		if !dyn {
+			continue
+		}
+		if k, ok := s.b.key(fn); ok {
+			s.refHidden(k, e.Pos(), Implements, false, "may be called dynamically as "+via)
+			s.embedPath(k, from, ms.At(i).Index())
+		}
+	}
+}
+
+// embedPath records the embedded fields through which a method is
+// promoted to from.
+func (s *fileState) embedPath(k Key, from types.Type, index []int) {
+	t := from
+	for _, i := range index[:len(index)-1] {
+		f := structField(t, i)
+		if f == nil {
+			return
+		}
+		if f.Pos().IsValid() && f.Pkg() != nil && s.b.inWS(stripTest(f.Pkg().Path())) {
+			pos := s.b.pos(f.Pos())
+			s.b.add(Ref{To: k, Pos: pos, Kind: Embed, From: f.Pkg().Path(), Note: "promoted through embedded " + f.Name(), Test: isTestFile(pos.File)})
+		}
+		t = f.Type()
+	}
+}
+
+func stripTest(path string) string {
+	if len(path) > 5 && path[len(path)-5:] == "_test" {
+		return path[:len(path)-5]
+	}
+	return path
+}
+
+func isTestFile(name string) bool {
+	return len(name) > 8 && name[len(name)-8:] == "_test.go"
+}

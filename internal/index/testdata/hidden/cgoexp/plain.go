@@ -1,0 +1,4 @@
+package cgoexp
+
+//export NotExported
+func NotExported() {}

@@ -1,0 +1,536 @@
+package load
+
+// This file type-checks the working set in every build configuration.
+//
+// The host configuration is loaded once with go/packages: the working set
+// from source, dependencies from export data. That is the floor of the
+// tool's cost. Every other configuration (another GOOS/GOARCH, a build tag,
+// "ignore" files) re-checks only the packages whose file set differs from
+// the host's, importing the host's types for everything else: a file that
+// compiles on the host cannot refer to a declaration that exists only
+// elsewhere, so the packages whose files are the same need no second look.
+
+import (
+	"context"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/goremover/goremover/internal/buildcfg"
+)
+
+// Unit is one type-checked package variant: files of one directory
+// compiled together in one configuration.
+type Unit struct {
+	Dir    *Dir
+	Path   string // import path; an external test package's ends in "_test"
+	Config buildcfg.Config
+	Fset   *token.FileSet
+	Files  []*ast.File
+	// New lists the files whose references this unit is the first to
+	// see; the index reads only those.
+	New        []*ast.File
+	Types      *types.Package
+	Info       *types.Info
+	EmbedFiles []string // absolute paths of //go:embed'ed files
+	Errors     []string // type errors (host units only)
+}
+
+// Options configure a check.
+type Options struct {
+	Tags      []string            // --tags: true in every configuration
+	Platforms []buildcfg.Platform // --platforms: restrict GOOS/GOARCH
+	Env       []string            // extra environment for the go command
+}
+
+// Checked is the result of type-checking directories of a working set.
+type Checked struct {
+	Host    buildcfg.Host
+	Configs []buildcfg.Config
+	Units   []*Unit
+	// Unsat lists files that no analysed configuration compiles.
+	Unsat []string
+	// Deps maps import paths of host-build packages (dependencies
+	// included) to the import paths they import; it serves -m targets.
+	Deps map[string][]string
+	// Modules maps import paths of host-build packages to their module
+	// path and version ("path@version"; just "path" for main modules).
+	Modules map[string]string
+}
+
+// HostConfig returns the host configuration, as `go env` reports it.
+func HostConfig(ctx context.Context, ws *WorkingSet, opts *Options) (buildcfg.Host, error) {
+	h := buildcfg.Host{GOOS: envOr("GOOS", ""), GOARCH: envOr("GOARCH", ""), Tags: opts.Tags}
+	out, err := goEnv(ctx, ws.Root, opts.Env, "GOOS", "GOARCH", "CGO_ENABLED", "GOVERSION")
+	if err != nil {
+		return h, err
+	}
+	h.GOOS, h.GOARCH, h.Cgo = out[0], out[1], out[2] == "1"
+	if v, ok := strings.CutPrefix(out[3], "go1."); ok {
+		fmt.Sscanf(v, "%d", &h.GoMinor)
+	}
+	return h, nil
+}
+
+// Check type-checks dirs (a subset of all, the working set's directories)
+// in every configuration that the constraints of all's files call for.
+func Check(ctx context.Context, ws *WorkingSet, all, dirs []*Dir, host buildcfg.Host, cfgs []buildcfg.Config, opts *Options) (*Checked, error) {
+	c := &Checked{Host: host, Configs: cfgs, Deps: map[string][]string{}, Modules: map[string]string{}}
+	fset := token.NewFileSet()
+	byPath := map[string]*Dir{}
+	for _, d := range all {
+		byPath[d.ImportPath] = d
+	}
+	seen := map[string]bool{} // files whose references a unit has taken
+	hostTypes := map[string]*types.Package{}
+
+	if len(dirs) > 0 {
+		if err := c.checkHost(ctx, ws, dirs, fset, hostTypes, seen, opts); err != nil {
+			return nil, err
+		}
+	}
+	parsed := map[string]*ast.File{}
+	for _, u := range c.Units {
+		for _, f := range u.Files {
+			parsed[fset.File(f.FileStart).Name()] = f
+		}
+	}
+	for _, cfg := range cfgs[1:] {
+		a := &altCheck{c: c, host: host, cfg: cfg, fset: fset, byPath: byPath, hostTypes: hostTypes, parsed: parsed, seen: seen, nt: map[*Dir]*types.Package{}}
+		for _, d := range dirs {
+			if err := a.checkDir(d); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, d := range dirs {
+		for _, f := range d.Files {
+			if !seen[f.Abs] && f.PkgName != "" {
+				c.Unsat = append(c.Unsat, f.Abs)
+			}
+		}
+	}
+	return c, nil
+}
+
+const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+	packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedSyntax |
+	packages.NeedTypesSizes | packages.NeedEmbedFiles | packages.NeedModule
+
+// checkHost loads dirs for the host configuration with go/packages.
+func (c *Checked) checkHost(ctx context.Context, ws *WorkingSet, dirs []*Dir, fset *token.FileSet, hostTypes map[string]*types.Package, seen map[string]bool, opts *Options) error {
+	cfg := &packages.Config{
+		Context: ctx,
+		Mode:    loadMode,
+		Dir:     ws.Root,
+		Env:     append(os.Environ(), opts.Env...),
+		Tests:   true,
+		Fset:    fset,
+		// Parse function bodies of every working-set file: references
+		// live there.
+	}
+	if len(opts.Tags) > 0 {
+		cfg.BuildFlags = []string{"-tags=" + strings.Join(opts.Tags, ",")}
+	}
+	patterns := make([]string, 0, len(dirs))
+	for _, d := range dirs {
+		patterns = append(patterns, d.Abs)
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		return &Error{Msg: firstLine(err.Error())}
+	}
+	want := map[string]*Dir{}
+	for _, d := range dirs {
+		want[d.ImportPath] = d
+	}
+	// Fatal errors first: the go command could not list or parse the
+	// working set (broken go.mod, missing go.sum line, syntax error).
+	for _, p := range pkgs {
+		if want[p.PkgPath] == nil && want[strings.TrimSuffix(p.PkgPath, "_test")] == nil {
+			continue
+		}
+		for _, e := range p.Errors {
+			switch e.Kind {
+			case packages.ListError, packages.ParseError:
+				if strings.Contains(e.Msg, "build constraints exclude all Go files") {
+					continue
+				}
+				if e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "no required module provides package") && e.Pos == "" {
+					e.Msg = p.PkgPath + ": " + e.Msg
+				}
+				return &Error{Pos: e.Pos, Msg: goListLine(e.Msg)}
+			}
+		}
+		// A dependency that cannot be loaded (missing go.sum line, no
+		// module provides it) is reported at the import that needs it.
+		for _, f := range p.Syntax {
+			for _, spec := range f.Imports {
+				path, _ := strconv.Unquote(spec.Path.Value)
+				dep := p.Imports[path]
+				if dep == nil {
+					continue
+				}
+				for _, e := range dep.Errors {
+					if e.Kind == packages.ListError && !strings.Contains(e.Msg, "build constraints exclude") {
+						pos := fset.Position(spec.Path.Pos())
+						return &Error{Pos: fmt.Sprintf("%s:%d:%d", pos.Filename, pos.Line, pos.Column), Msg: goListLine(e.Msg)}
+					}
+				}
+			}
+		}
+	}
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		if p.Types == nil || strings.Contains(p.ID, " [") || strings.HasSuffix(p.ID, ".test") {
+			return
+		}
+		hostTypes[p.PkgPath] = p.Types
+		var imps []string
+		for path := range p.Imports {
+			imps = append(imps, path)
+		}
+		sort.Strings(imps)
+		c.Deps[p.PkgPath] = imps
+		if p.Module != nil {
+			mv := p.Module.Path
+			if !p.Module.Main && p.Module.Version != "" {
+				mv += "@" + p.Module.Version
+			}
+			c.Modules[p.PkgPath] = mv
+		}
+	})
+	// Packages imported only through export data of others.
+	for _, t := range slices.Collect(mapsValues(hostTypes)) {
+		addImports(hostTypes, t)
+	}
+
+	// One unit per directory and kind: the in-package test variant when
+	// there is one (it holds every non-test file too), and the external
+	// test package.
+	chosen := map[string]*packages.Package{}
+	for _, p := range pkgs {
+		base, test := p.PkgPath, ""
+		if i := strings.Index(p.ID, " ["); i >= 0 {
+			test = strings.TrimSuffix(p.ID[i+2:], ".test]")
+			if test != strings.TrimSuffix(base, "_test") {
+				continue // a package recompiled for another package's test
+			}
+		} else if strings.HasSuffix(p.ID, ".test") {
+			continue // generated test main
+		}
+		if want[strings.TrimSuffix(base, "_test")] == nil || p.Types == nil {
+			continue
+		}
+		if prev := chosen[base]; prev == nil || test != "" {
+			chosen[base] = p
+		}
+	}
+	var keys []string
+	for k := range chosen {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		p := chosen[k]
+		d := want[strings.TrimSuffix(k, "_test")]
+		u := &Unit{Dir: d, Path: p.PkgPath, Config: c.Host.Base(), Fset: fset, Files: p.Syntax, Types: p.Types, Info: p.TypesInfo, EmbedFiles: p.EmbedFiles}
+		for _, e := range p.Errors {
+			if !strings.Contains(e.Msg, "build constraints exclude all Go files") {
+				u.Errors = append(u.Errors, e.Error())
+			}
+		}
+		for _, f := range p.Syntax {
+			name := fset.Position(f.Package).Filename
+			if !seen[name] {
+				seen[name] = true
+				u.New = append(u.New, f)
+			}
+		}
+		for _, name := range p.GoFiles {
+			seen[name] = true
+		}
+		c.Units = append(c.Units, u)
+	}
+	return nil
+}
+
+func mapsValues(m map[string]*types.Package) func(func(*types.Package) bool) {
+	return func(yield func(*types.Package) bool) {
+		for _, v := range m {
+			if !yield(v) {
+				return
+			}
+		}
+	}
+}
+
+func addImports(m map[string]*types.Package, t *types.Package) {
+	for _, imp := range t.Imports() {
+		if _, ok := m[imp.Path()]; !ok {
+			m[imp.Path()] = imp
+			addImports(m, imp)
+		}
+	}
+}
+
+// altCheck checks one non-host configuration.
+type altCheck struct {
+	c         *Checked
+	host      buildcfg.Host
+	cfg       buildcfg.Config
+	fset      *token.FileSet
+	byPath    map[string]*Dir
+	hostTypes map[string]*types.Package
+	parsed    map[string]*ast.File
+	seen      map[string]bool
+	nt        map[*Dir]*types.Package // non-test packages re-checked in cfg
+	busy      map[*Dir]bool
+}
+
+// files returns the files of d that cfg compiles, split into non-test,
+// in-package test and external test files.
+func (a *altCheck) files(d *Dir, cfg buildcfg.Config) (nt, it, xt []*File) {
+	name := d.Name()
+	for _, f := range d.Files {
+		if f.PkgName == "" || !a.host.Match(cfg, f.Cons) {
+			continue
+		}
+		switch {
+		case cfg.Ignore:
+			nt = append(nt, f)
+		case !f.Test:
+			if f.PkgName == name {
+				nt = append(nt, f)
+			}
+		case f.PkgName == name:
+			it = append(it, f)
+		case f.PkgName == name+"_test":
+			xt = append(xt, f)
+		}
+	}
+	return
+}
+
+func same(a, b []*File) bool {
+	return slices.Equal(a, b)
+}
+
+// differs reports whether d's non-test files differ in a.cfg from the host's.
+func (a *altCheck) differs(d *Dir) bool {
+	nt, _, _ := a.files(d, a.cfg)
+	hnt, _, _ := a.files(d, a.host.Base())
+	return !same(nt, hnt)
+}
+
+func (a *altCheck) checkDir(d *Dir) error {
+	if a.cfg.Ignore {
+		// Ignored files are generators and rules files, each group of
+		// one package name checked on its own.
+		nt, _, _ := a.files(d, a.cfg)
+		groups := map[string][]*File{}
+		var names []string
+		for _, f := range nt {
+			if groups[f.PkgName] == nil {
+				names = append(names, f.PkgName)
+			}
+			groups[f.PkgName] = append(groups[f.PkgName], f)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if _, err := a.check(d, d.ImportPath, groups[n], nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	nt, it, xt := a.files(d, a.cfg)
+	hnt, hit, hxt := a.files(d, a.host.Base())
+	ntDiff := !same(nt, hnt)
+	itDiff := !same(it, hit)
+	xtDiff := !same(xt, hxt)
+	if !ntDiff && !itDiff && !xtDiff {
+		return nil
+	}
+	var testPkg *types.Package
+	var err error
+	if len(it) > 0 && (ntDiff || itDiff) {
+		testPkg, err = a.check(d, d.ImportPath, append(slices.Clone(nt), it...), nil)
+	} else if ntDiff && len(nt) > 0 {
+		testPkg, err = a.nonTest(d)
+	}
+	if err != nil {
+		return err
+	}
+	if len(xt) > 0 && (xtDiff || ntDiff || itDiff) {
+		var self *types.Package
+		if testPkg != nil {
+			self = testPkg
+		}
+		if _, err := a.check(d, d.ImportPath+"_test", xt, self); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nonTest returns d's non-test package as cfg compiles it, checking it
+// (and, first, the differing packages it imports) if it differs.
+func (a *altCheck) nonTest(d *Dir) (*types.Package, error) {
+	if t, ok := a.nt[d]; ok {
+		return t, nil
+	}
+	if !a.differs(d) {
+		return a.hostTypes[d.ImportPath], nil
+	}
+	if a.busy == nil {
+		a.busy = map[*Dir]bool{}
+	}
+	if a.busy[d] { // import cycle: let the type checker report it
+		return a.hostTypes[d.ImportPath], nil
+	}
+	a.busy[d] = true
+	nt, _, _ := a.files(d, a.cfg)
+	t, err := a.check(d, d.ImportPath, nt, nil)
+	a.nt[d] = t
+	return t, err
+}
+
+// check type-checks files of d as package path in a.cfg. self, if not nil,
+// is what an import of d's own path resolves to (external tests).
+func (a *altCheck) check(d *Dir, path string, files []*File, self *types.Package) (*types.Package, error) {
+	var syntax, fresh []*ast.File
+	for _, f := range files {
+		af := a.parsed[f.Abs]
+		if af == nil {
+			var err error
+			af, err = parser.ParseFile(a.fset, f.Abs, f.Src, parser.ParseComments|parser.SkipObjectResolution)
+			if af == nil {
+				return nil, &Error{Msg: firstLine(err.Error())}
+			}
+			if err != nil {
+				if list, ok := err.(interface{ Unwrap() []error }); ok && len(list.Unwrap()) > 0 {
+					err = list.Unwrap()[0]
+				}
+				return nil, &Error{Msg: firstLine(err.Error())}
+			}
+			a.parsed[f.Abs] = af
+		}
+		syntax = append(syntax, af)
+		if !a.seen[f.Abs] {
+			a.seen[f.Abs] = true
+			fresh = append(fresh, af)
+		}
+	}
+	if len(syntax) == 0 {
+		return nil, nil
+	}
+	info := newInfo()
+	conf := &types.Config{
+		Importer:    importerFunc(func(p string) (*types.Package, error) { return a.importPkg(d, p, self) }),
+		Error:       func(error) {}, // errors are expected: dependencies are the host's
+		FakeImportC: true,
+		Sizes:       types.SizesFor("gc", a.cfg.GOARCH),
+	}
+	tpkg, _ := conf.Check(path, a.fset, syntax, info)
+	if len(fresh) > 0 {
+		var embeds []string
+		for _, f := range files {
+			embeds = append(embeds, embedPatterns(d, f)...)
+		}
+		a.c.Units = append(a.c.Units, &Unit{Dir: d, Path: path, Config: a.cfg, Fset: a.fset, Files: syntax, New: fresh, Types: tpkg, Info: info, EmbedFiles: embeds})
+	}
+	return tpkg, nil
+}
+
+func (a *altCheck) importPkg(from *Dir, path string, self *types.Package) (*types.Package, error) {
+	if path == "unsafe" {
+		return types.Unsafe, nil
+	}
+	if self != nil && path == from.ImportPath {
+		return self, nil
+	}
+	if d := a.byPath[path]; d != nil && !a.cfg.Ignore {
+		return a.nonTest(d)
+	}
+	if t := a.hostTypes[path]; t != nil {
+		return t, nil
+	}
+	// A dependency the host build does not have (golang.org/x/sys/windows
+	// on linux): an empty stand-in keeps the rest of the file checkable.
+	name := filepath.Base(path)
+	if strings.HasPrefix(name, "v") && len(name) > 1 && name[1] >= '0' && name[1] <= '9' {
+		name = filepath.Base(filepath.Dir(path))
+	}
+	t := types.NewPackage(path, strings.NewReplacer("-", "_", ".", "_").Replace(name))
+	t.MarkComplete()
+	a.hostTypes[path] = t
+	return t, nil
+}
+
+type importerFunc func(path string) (*types.Package, error)
+
+func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
+
+func newInfo() *types.Info {
+	return &types.Info{
+		Types:        map[ast.Expr]types.TypeAndValue{},
+		Defs:         map[*ast.Ident]types.Object{},
+		Uses:         map[*ast.Ident]types.Object{},
+		Implicits:    map[ast.Node]types.Object{},
+		Selections:   map[*ast.SelectorExpr]*types.Selection{},
+		Scopes:       map[ast.Node]*types.Scope{},
+		Instances:    map[*ast.Ident]types.Instance{},
+		FileVersions: map[*ast.File]string{},
+	}
+}
+
+// embedPatterns returns the files a file's //go:embed directives name,
+// resolved in d (a best effort: the go command is not asked).
+func embedPatterns(d *Dir, f *File) []string {
+	var out []string
+	for _, line := range strings.Split(string(f.Src), "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(line), "//go:embed ")
+		if !ok {
+			continue
+		}
+		for _, pat := range strings.Fields(rest) {
+			pat = strings.Trim(pat, "\"`")
+			pat = strings.TrimPrefix(pat, "all:")
+			matches, _ := filepath.Glob(filepath.Join(d.Abs, filepath.FromSlash(pat)))
+			for _, m := range matches {
+				if fi, err := os.Stat(m); err == nil && fi.IsDir() {
+					filepath.WalkDir(m, func(p string, e os.DirEntry, err error) error {
+						if err == nil && !e.IsDir() {
+							out = append(out, p)
+						}
+						return nil
+					})
+				} else if err == nil {
+					out = append(out, m)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// goListLine returns the line of a go list error message that says what
+// is wrong, skipping "# pkg" headers.
+func goListLine(msg string) string {
+	for _, l := range strings.Split(msg, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			return l
+		}
+	}
+	return firstLine(msg)
+}

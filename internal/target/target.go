@@ -1,0 +1,452 @@
+// Package target parses the target syntax of goremover's commands and
+// resolves targets against the reference index.
+//
+//	example.com/m/internal/pay          a package
+//	./internal/pay                      the same, relative to the current directory
+//	./internal/legacy/...               every package under a directory
+//	example.com/m/internal/pay.Charge   a top-level func, type, const or var
+//	example.com/m/internal/pay.Client.Do  a method or a struct field
+//	path/to/file.go:LINE:COL            the declaration at that position
+//	-m example.com/dep                  a module requirement
+package target
+
+import (
+	"fmt"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/mod/module"
+
+	"github.com/goremover/goremover/internal/index"
+	"github.com/goremover/goremover/internal/load"
+)
+
+// Form is the syntactic form of a target.
+type Form int
+
+const (
+	FormPath    Form = iota // an import path or relative directory, maybe with .Symbol suffix
+	FormPattern             // dir/...
+	FormPos                 // file.go:line:col
+	FormModule              // -m module
+)
+
+// Spec is a parsed, unresolved target.
+type Spec struct {
+	Arg  string // as the user wrote it
+	Form Form
+	Path string // FormPath, FormPattern (without /...), FormPos (the file), FormModule
+	Line int    // FormPos
+	Col  int    // FormPos
+}
+
+// Error is a bad target. It maps to exit status 2.
+type Error struct {
+	Arg        string
+	Msg        string
+	Candidates []string // one per line after the message
+}
+
+func (e *Error) Error() string {
+	s := fmt.Sprintf("%s: %s", e.Arg, e.Msg)
+	for _, c := range e.Candidates {
+		s += "\n\t" + c
+	}
+	return s
+}
+
+// Parse parses a target argument. module selects the -m form.
+func Parse(arg string, module bool) (Spec, error) {
+	s := Spec{Arg: arg}
+	if arg == "" {
+		return s, &Error{Arg: `""`, Msg: "empty target"}
+	}
+	if strings.ContainsAny(arg, " \t\n\r\x00") {
+		return s, &Error{Arg: strconv.Quote(arg), Msg: "target contains white space or control characters"}
+	}
+	if module {
+		p, _, _ := strings.Cut(arg, "@")
+		if err := checkModulePath(p); err != nil {
+			return s, &Error{Arg: arg, Msg: "malformed module path: " + err.Error()}
+		}
+		s.Form, s.Path = FormModule, p
+		return s, nil
+	}
+	if i := strings.Index(arg, ".go:"); i >= 0 {
+		file, rest := arg[:i+3], arg[i+4:]
+		lineStr, colStr, ok := strings.Cut(rest, ":")
+		line, err1 := strconv.Atoi(lineStr)
+		col, err2 := strconv.Atoi(colStr)
+		if !ok || err1 != nil || err2 != nil || line < 1 || col < 1 {
+			return s, &Error{Arg: arg, Msg: "malformed position: want file.go:LINE:COL with LINE and COL >= 1"}
+		}
+		s.Form, s.Path, s.Line, s.Col = FormPos, file, line, col
+		return s, nil
+	}
+	if p, ok := strings.CutSuffix(arg, "/..."); ok || arg == "..." {
+		if arg == "..." {
+			p = "."
+		}
+		if strings.Contains(p, "...") {
+			return s, &Error{Arg: arg, Msg: "only a trailing /... is supported in a target"}
+		}
+		s.Form, s.Path = FormPattern, p
+		return s, nil
+	}
+	if strings.Contains(arg, "...") {
+		return s, &Error{Arg: arg, Msg: "only a trailing /... is supported in a target"}
+	}
+	if strings.Contains(arg, "//") || strings.HasSuffix(arg, "/") && arg != "/" {
+		return s, &Error{Arg: arg, Msg: "malformed target: empty path element"}
+	}
+	s.Form, s.Path = FormPath, arg
+	return s, nil
+}
+
+// checkModulePath accepts what `go list -m` does: any module path,
+// including ones without a dot in the first element (local modules).
+func checkModulePath(p string) error {
+	if err := module.CheckImportPath(p); err != nil {
+		return err
+	}
+	return nil
+}
+
+// IsLocal reports whether p is a relative or absolute file system path
+// rather than an import path.
+func IsLocal(p string) bool {
+	return p == "." || p == ".." || strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") || filepath.IsAbs(p)
+}
+
+// Target is a resolved target.
+type Target struct {
+	Spec
+	Kind index.DeclKind
+	// Pkgs are the packages the target is or is in (several for a
+	// pattern).
+	Pkgs []string
+	// Key is the declaration's key (Path empty for packages and modules).
+	Key index.Key
+	// Keys are every declaration removed with the target: a type's
+	// methods and fields, a field's nested fields. For packages, nil.
+	Keys   []index.Key
+	Name   string
+	Recv   string
+	Module string         // for modules
+	Decls  []*index.Decl  // where it is declared (several with build constraints)
+	Pkg    *index.Package // the package, for symbols and single packages
+}
+
+// Resolver resolves targets against an index.
+type Resolver struct {
+	WS  *load.WorkingSet
+	X   *index.Index
+	Cwd string // absolute
+}
+
+// Resolve resolves a parsed target.
+func (r *Resolver) Resolve(s Spec) (*Target, error) {
+	switch s.Form {
+	case FormModule:
+		return r.module(s)
+	case FormPattern:
+		return r.pattern(s)
+	case FormPos:
+		return r.position(s)
+	}
+	return r.path(s)
+}
+
+// importPath converts a local directory to an import path.
+func (r *Resolver) importPath(s Spec, dir string) (string, error) {
+	abs := dir
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(r.Cwd, filepath.FromSlash(dir))
+	}
+	m := r.WS.ModuleOf(abs)
+	if m == nil {
+		return "", &Error{Arg: s.Arg, Msg: fmt.Sprintf("directory %s is outside the working set", abs)}
+	}
+	rel, _ := filepath.Rel(m.Dir, abs)
+	if rel == "." {
+		return m.Path, nil
+	}
+	return path.Join(m.Path, filepath.ToSlash(rel)), nil
+}
+
+func (r *Resolver) path(s Spec) (*Target, error) {
+	p := s.Path
+	// The symbol part can only follow the last slash; the last element
+	// may itself contain dots (a directory "v1.2"), so try every split,
+	// longest package first.
+	head, tail := "", p
+	if i := strings.LastIndex(p, "/"); i >= 0 {
+		head, tail = p[:i+1], p[i+1:]
+	}
+	parts := strings.Split(tail, ".")
+	if IsLocal(p) && (tail == "." || tail == "..") {
+		parts = []string{tail}
+	}
+	type match struct {
+		pkg *index.Package
+		sym []string
+	}
+	var found []match
+	var firstPkg *index.Package
+	var firstSym []string
+	for k := len(parts); k >= 1; k-- {
+		pkgStr := head + strings.Join(parts[:k], ".")
+		sym := parts[k:]
+		if len(sym) > 0 && (k == 0 || parts[k-1] == "") {
+			continue
+		}
+		ip := pkgStr
+		if IsLocal(pkgStr) {
+			var err error
+			if ip, err = r.importPath(s, pkgStr); err != nil {
+				continue
+			}
+		}
+		pkg := r.X.Package(ip)
+		if pkg == nil {
+			continue
+		}
+		if firstPkg == nil {
+			firstPkg, firstSym = pkg, sym
+		}
+		if len(sym) == 0 || len(r.X.Decls(index.Key{Pkg: ip, Path: strings.Join(sym, ".")}))+len(r.X.Decls(index.Key{Pkg: ip + "_test", Path: strings.Join(sym, ".")})) > 0 {
+			found = append(found, match{pkg, sym})
+		}
+	}
+	switch {
+	case len(found) > 1:
+		var cands []string
+		for _, m := range found {
+			c := m.pkg.Path
+			if len(m.sym) > 0 {
+				c += "." + strings.Join(m.sym, ".")
+			}
+			cands = append(cands, c)
+		}
+		return nil, &Error{Arg: s.Arg, Msg: "ambiguous target; it names each of", Candidates: cands}
+	case len(found) == 1:
+		m := found[0]
+		if len(m.sym) == 0 {
+			return r.pkgTarget(s, m.pkg), nil
+		}
+		return r.symbol(s, m.pkg, strings.Join(m.sym, "."))
+	case firstPkg != nil:
+		return nil, r.unknownSymbol(s, firstPkg, strings.Join(firstSym, "."))
+	}
+	return nil, r.unknownPackage(s)
+}
+
+func (r *Resolver) pkgTarget(s Spec, p *index.Package) *Target {
+	return &Target{Spec: s, Kind: index.PackageKind, Pkgs: []string{p.Path}, Key: index.PkgKey(p.Path), Name: p.Name, Pkg: p}
+}
+
+func (r *Resolver) symbol(s Spec, p *index.Package, sym string) (*Target, error) {
+	key := index.Key{Pkg: p.Path, Path: sym}
+	decls := r.X.Decls(key)
+	if len(decls) == 0 {
+		key.Pkg = p.Path + "_test"
+		decls = r.X.Decls(key)
+	}
+	d := decls[0]
+	t := &Target{Spec: s, Kind: d.Kind, Pkgs: []string{p.Path}, Key: key, Name: d.Name, Recv: d.Recv, Decls: decls, Pkg: p}
+	t.Keys = []index.Key{key}
+	// A type takes its methods and fields with it; a field its nested
+	// fields; an interface its methods.
+	if d.Kind == index.Type || d.Kind == index.Field {
+		for _, pd := range p.Decls {
+			if pd.Key.Pkg == key.Pkg && strings.HasPrefix(pd.Key.Path, sym+".") {
+				t.Keys = append(t.Keys, pd.Key)
+			}
+		}
+	}
+	t.Keys = dedupKeys(t.Keys)
+	return t, nil
+}
+
+func dedupKeys(ks []index.Key) []index.Key {
+	seen := map[index.Key]bool{}
+	out := ks[:0]
+	for _, k := range ks {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func (r *Resolver) unknownSymbol(s Spec, p *index.Package, sym string) error {
+	// Candidates: same name in any case, the last element of sym as a
+	// method or field of another type, or sym's first element's members.
+	last := sym
+	if i := strings.LastIndex(sym, "."); i >= 0 {
+		last = sym[i+1:]
+	}
+	var cands []string
+	seen := map[string]bool{}
+	for _, d := range p.Decls {
+		n := d.Key.Path
+		if seen[n] {
+			continue
+		}
+		if strings.EqualFold(n, sym) || strings.EqualFold(d.Name, last) {
+			seen[n] = true
+			cands = append(cands, d.Key.Pkg+"."+n)
+		}
+	}
+	sort.Strings(cands)
+	if len(cands) > 10 {
+		cands = cands[:10]
+	}
+	msg := fmt.Sprintf("no declaration %s in package %s", sym, p.Path)
+	if len(cands) > 0 {
+		msg += "; did you mean"
+	}
+	return &Error{Arg: s.Arg, Msg: msg, Candidates: cands}
+}
+
+func (r *Resolver) unknownPackage(s Spec) error {
+	p := s.Path
+	// Suggest packages whose last element matches.
+	first := p
+	if i := strings.LastIndex(p, "/"); i >= 0 {
+		first = p[i+1:]
+	}
+	first, _, _ = strings.Cut(first, ".")
+	var cands []string
+	for _, pkg := range r.X.Packages {
+		if path.Base(pkg.Path) == first || pkg.Name == first {
+			cands = append(cands, pkg.Path)
+		}
+	}
+	if len(cands) > 10 {
+		cands = cands[:10]
+	}
+	msg := "no such package in the working set"
+	if IsLocal(p) {
+		if _, err := r.importPath(s, p); err != nil {
+			msg = err.(*Error).Msg
+		}
+	}
+	if len(cands) > 0 {
+		msg += "; did you mean"
+	}
+	return &Error{Arg: s.Arg, Msg: msg, Candidates: cands}
+}
+
+func (r *Resolver) pattern(s Spec) (*Target, error) {
+	prefix := s.Path
+	if IsLocal(prefix) {
+		ip, err := r.importPath(s, prefix)
+		if err != nil {
+			return nil, err
+		}
+		prefix = ip
+	}
+	t := &Target{Spec: s, Kind: index.PackageKind}
+	for _, p := range r.X.Packages {
+		if p.Path == prefix || strings.HasPrefix(p.Path, prefix+"/") || prefix == "" {
+			t.Pkgs = append(t.Pkgs, p.Path)
+		}
+	}
+	if len(t.Pkgs) == 0 {
+		return nil, &Error{Arg: s.Arg, Msg: "pattern matches no packages in the working set"}
+	}
+	t.Key = index.PkgKey(prefix)
+	t.Name = path.Base(prefix)
+	if len(t.Pkgs) == 1 {
+		t.Pkg = r.X.Package(t.Pkgs[0])
+	}
+	return t, nil
+}
+
+func (r *Resolver) position(s Spec) (*Target, error) {
+	abs := s.Path
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(r.Cwd, filepath.FromSlash(abs))
+	}
+	mod, rel := r.WS.Rel(abs)
+	if mod == "" {
+		return nil, &Error{Arg: s.Arg, Msg: "file is outside the working set"}
+	}
+	f := r.X.File(index.Pos{Module: mod, File: rel})
+	if f == nil {
+		return nil, &Error{Arg: s.Arg, Msg: "not a Go file of a working-set package"}
+	}
+	// The innermost declaration containing the position.
+	var best *index.Decl
+	var bestPkg *index.Package
+	for _, p := range r.X.Packages {
+		if p.Module != mod {
+			continue
+		}
+		for i := range p.Decls {
+			d := &p.Decls[i]
+			if d.Pos.File != rel || !contains(d, s.Line, s.Col) {
+				continue
+			}
+			if best == nil || contains(best, d.Pos.Line, d.Pos.Col) {
+				best, bestPkg = d, p
+			}
+		}
+	}
+	if best == nil {
+		return nil, &Error{Arg: s.Arg, Msg: "no declaration at this position"}
+	}
+	return r.symbol(s, bestPkg, best.Key.Path)
+}
+
+// contains reports whether the extent of d contains line:col.
+func contains(d *index.Decl, line, col int) bool {
+	start := index.Pos{Line: d.Pos.Line, Col: d.Pos.Col}
+	if d.Kind == index.Func || d.Kind == index.Method {
+		start.Col = 1 // from the start of the line: "func (r T) M"
+	}
+	p := index.Pos{Line: line, Col: col}
+	end := index.Pos{Line: d.End.Line, Col: d.End.Col}
+	return !p.Less(start) && !end.Less(p)
+}
+
+func (r *Resolver) module(s Spec) (*Target, error) {
+	t := &Target{Spec: s, Kind: index.ModuleKind, Module: s.Path, Key: index.Key{Pkg: s.Path}, Name: s.Path}
+	for _, m := range r.WS.Modules {
+		if m.Path == s.Path {
+			return nil, &Error{Arg: s.Arg, Msg: "is a module of the working set, not a requirement"}
+		}
+		for _, req := range m.File.Require {
+			if req.Mod.Path == s.Path {
+				return t, nil
+			}
+		}
+	}
+	// Not required: still a target if something imports it (a missing
+	// requirement), else unknown.
+	for _, p := range r.X.Packages {
+		for _, ref := range p.Refs {
+			if ref.Kind == index.Import && (ref.To.Pkg == s.Path || strings.HasPrefix(ref.To.Pkg, s.Path+"/")) {
+				return t, nil
+			}
+		}
+	}
+	var cands []string
+	for _, m := range r.WS.Modules {
+		for _, req := range m.File.Require {
+			if path.Base(req.Mod.Path) == path.Base(s.Path) || strings.Contains(req.Mod.Path, s.Path) {
+				cands = append(cands, req.Mod.Path)
+			}
+		}
+	}
+	msg := "module is not required by the working set"
+	if len(cands) > 0 {
+		msg += "; did you mean"
+	}
+	return nil, &Error{Arg: s.Arg, Msg: msg, Candidates: cands}
+}
