@@ -25,6 +25,7 @@ type builder struct {
 	u      *load.Unit
 	fields map[*types.Package]map[*types.Var]string
 	seen   map[refID]bool
+	rel    map[string][2]string // file name -> module, relative path
 }
 
 type refID struct {
@@ -140,8 +141,15 @@ func addFields(m map[*types.Var]string, prefix string, st *types.Struct, depth i
 // pos converts a token position to an index position.
 func (b *builder) pos(p token.Pos) Pos {
 	position := b.u.Fset.Position(p)
-	mod, rel := b.ws.Rel(position.Filename)
-	return Pos{Module: mod, File: rel, Line: position.Line, Col: position.Column}
+	mr, ok := b.rel[position.Filename]
+	if !ok {
+		mr[0], mr[1] = b.ws.Rel(position.Filename)
+		if b.rel == nil {
+			b.rel = map[string][2]string{}
+		}
+		b.rel[position.Filename] = mr
+	}
+	return Pos{Module: mr[0], File: mr[1], Line: position.Line, Col: position.Column}
 }
 
 // add records a reference, once per (target, position, kind).

@@ -13,16 +13,16 @@ package index
 // import it, nothing else.
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"sort"
+	"sync"
 
 	"github.com/goremover/goremover/internal/buildcfg"
 	"github.com/goremover/goremover/internal/load"
@@ -62,7 +62,7 @@ func DefaultCacheDir() string {
 }
 
 // cacheVersion changes whenever the format or meaning of entries does.
-const cacheVersion = "goremover-index-1"
+const cacheVersion = "goremover-index-2"
 
 // Build indexes the working set.
 func Build(ctx context.Context, ws *load.WorkingSet, opts *Options) (*Index, error) {
@@ -116,14 +116,16 @@ func Build(ctx context.Context, ws *load.WorkingSet, opts *Options) (*Index, err
 	}
 
 	pkgs := make([]*Package, len(dirs))
+	parallel(len(dirs), func(i int) {
+		pkgs[i] = readEntry(opts.CacheDir, keys[dirs[i]])
+	})
 	var missing []*load.Dir
 	for i, d := range dirs {
-		if p := readEntry(opts.CacheDir, keys[d]); p != nil {
-			pkgs[i] = p
+		if pkgs[i] != nil {
 			stats.Cached++
-			continue
+		} else {
+			missing = append(missing, d)
 		}
-		missing = append(missing, d)
 	}
 	if len(missing) > 0 {
 		checked, err := load.Check(ctx, ws, dirs, missing, host, cfgs, &opts.Load)
@@ -134,11 +136,12 @@ func Build(ctx context.Context, ws *load.WorkingSet, opts *Options) (*Index, err
 			_, rel := ws.Rel(f)
 			stats.Unsat = append(stats.Unsat, rel)
 		}
-		built := buildPackages(ws, dirs, missing, checked, host)
+		built := buildPackages(ws, dirs, missing, checked, host, func(d *load.Dir, p *Package) {
+			writeEntry(opts.CacheDir, keys[d], p)
+		})
 		for i, d := range dirs {
 			if p := built[d]; p != nil {
 				pkgs[i] = p
-				writeEntry(opts.CacheDir, keys[d], p)
 			}
 		}
 	}
@@ -147,7 +150,8 @@ func Build(ctx context.Context, ws *load.WorkingSet, opts *Options) (*Index, err
 
 // buildPackages indexes the units of a check into one Package per
 // directory.
-func buildPackages(ws *load.WorkingSet, all, dirs []*load.Dir, checked *load.Checked, host buildcfg.Host) map[*load.Dir]*Package {
+// write, if not nil, is called for each package once it is indexed.
+func buildPackages(ws *load.WorkingSet, all, dirs []*load.Dir, checked *load.Checked, host buildcfg.Host, write func(*load.Dir, *Package)) map[*load.Dir]*Package {
 	inWS := map[string]bool{}
 	for _, d := range all {
 		inWS[d.ImportPath] = true
@@ -168,17 +172,24 @@ func buildPackages(ws *load.WorkingSet, all, dirs []*load.Dir, checked *load.Che
 		out[d] = p
 		builders[d] = &builder{ws: ws, inWS: func(path string) bool { return inWS[path] }, pkg: p, seen: map[refID]bool{}}
 	}
+	units := map[*load.Dir][]*load.Unit{}
 	for _, u := range checked.Units {
-		b := builders[u.Dir]
-		if b == nil {
-			continue
+		units[u.Dir] = append(units[u.Dir], u)
+	}
+	// Directories index independently: spread them over the CPUs.
+	parallel(len(dirs), func(i int) {
+		d := dirs[i]
+		b := builders[d]
+		for _, u := range units[d] {
+			b.indexUnit(u, true)
+			b.pkg.Errors = append(b.pkg.Errors, u.Errors...)
 		}
-		b.indexUnit(u, true)
-		b.pkg.Errors = append(b.pkg.Errors, u.Errors...)
-	}
-	for _, p := range out {
+		p := b.pkg
 		sort.SliceStable(p.Refs, func(i, j int) bool { return p.Refs[i].Pos.Less(p.Refs[j].Pos) })
-	}
+		if write != nil {
+			write(d, p)
+		}
+	})
 	return out
 }
 
@@ -243,11 +254,11 @@ func readEntry(dir, key string) *Package {
 	if err != nil {
 		return nil
 	}
-	var p Package
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&p); err != nil {
+	p, err := decodeEntry(data)
+	if err != nil {
 		return nil // a corrupt entry is a miss
 	}
-	return &p
+	return p
 }
 
 // writeEntry stores an entry; failures only cost a later miss.
@@ -255,8 +266,8 @@ func writeEntry(dir, key string, p *Package) {
 	if dir == "" {
 		return
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(p); err != nil {
+	data, err := encodeEntry(p)
+	if err != nil {
 		return
 	}
 	path := entryPath(dir, key)
@@ -267,7 +278,7 @@ func writeEntry(dir, key string, p *Package) {
 	if err != nil {
 		return
 	}
-	_, err = tmp.Write(buf.Bytes())
+	_, err = tmp.Write(data)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
@@ -278,6 +289,26 @@ func writeEntry(dir, key string, p *Package) {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		os.Remove(tmp.Name())
 	}
+}
+
+// parallel calls f(0..n-1) on every CPU.
+func parallel(n int, f func(i int)) {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
 }
 
 // selfVersion identifies the running goremover build, so that a new build

@@ -1,0 +1,112 @@
+package index
+
+// The on-disk form of a cached Package. References dominate the cache and
+// a warm run decodes all of them, so they are stored as a flat []uint32
+// over a string table: gob decodes that with its fast path for slices of
+// integers, and equal strings are shared rather than allocated per
+// reference.
+
+import (
+	"bytes"
+	"encoding/gob"
+	"fmt"
+)
+
+type entry struct {
+	Path, Name, Module, Dir string
+	Files                   []File
+	Decls                   []Decl
+	Errors                  []string
+	Strings                 []string
+	Refs                    []uint32 // refFields values per reference
+}
+
+const refFields = 13
+
+const (
+	flagTest = 1 << iota
+	flagHidden
+	flagGuess
+)
+
+var kinds = []Kind{Call, Use, Import, Implements, Embed, Linkname, Reflect, Template, Plugin, CgoExport, Require}
+
+func encodeEntry(p *Package) ([]byte, error) {
+	e := entry{Path: p.Path, Name: p.Name, Module: p.Module, Dir: p.Dir, Files: p.Files, Decls: p.Decls, Errors: p.Errors}
+	ids := map[string]uint32{}
+	str := func(s string) uint32 {
+		id, ok := ids[s]
+		if !ok {
+			id = uint32(len(e.Strings))
+			ids[s] = id
+			e.Strings = append(e.Strings, s)
+		}
+		return id
+	}
+	kindID := map[Kind]uint32{}
+	for i, k := range kinds {
+		kindID[k] = uint32(i)
+	}
+	e.Refs = make([]uint32, 0, len(p.Refs)*refFields)
+	for _, r := range p.Refs {
+		k, ok := kindID[r.Kind]
+		if !ok {
+			return nil, fmt.Errorf("unknown reference kind %q", r.Kind)
+		}
+		var flags uint32
+		if r.Test {
+			flags |= flagTest
+		}
+		if r.Hidden {
+			flags |= flagHidden
+		}
+		if r.Guess {
+			flags |= flagGuess
+		}
+		e.Refs = append(e.Refs,
+			str(r.To.Pkg), str(r.To.Path),
+			str(r.Pos.Module), str(r.Pos.File), uint32(r.Pos.Line), uint32(r.Pos.Col),
+			k, str(r.From), str(r.Encl.Pkg), str(r.Encl.Path), str(r.EnclName), flags, str(r.Note))
+	}
+	var buf bytes.Buffer
+	err := gob.NewEncoder(&buf).Encode(&e)
+	return buf.Bytes(), err
+}
+
+func decodeEntry(data []byte) (*Package, error) {
+	var e entry
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&e); err != nil {
+		return nil, err
+	}
+	if len(e.Refs)%refFields != 0 {
+		return nil, fmt.Errorf("corrupt entry")
+	}
+	p := &Package{Path: e.Path, Name: e.Name, Module: e.Module, Dir: e.Dir, Files: e.Files, Decls: e.Decls, Errors: e.Errors}
+	p.Refs = make([]Ref, len(e.Refs)/refFields)
+	n := uint32(len(e.Strings))
+	for i := range p.Refs {
+		v := e.Refs[i*refFields : (i+1)*refFields]
+		for _, j := range [...]int{0, 1, 2, 3, 7, 8, 9, 10, 12} {
+			if v[j] >= n {
+				return nil, fmt.Errorf("corrupt entry")
+			}
+		}
+		if int(v[6]) >= len(kinds) {
+			return nil, fmt.Errorf("corrupt entry")
+		}
+		s := e.Strings
+		p.Refs[i] = Ref{
+			To:       Key{Pkg: s[v[0]], Path: s[v[1]]},
+			Pos:      Pos{Module: s[v[2]], File: s[v[3]], Line: int(v[4]), Col: int(v[5])},
+			Kind:     kinds[v[6]],
+			From:     s[v[7]],
+			Encl:     Key{Pkg: s[v[8]], Path: s[v[9]]},
+			EnclName: s[v[10]],
+			Test:     v[11]&flagTest != 0,
+			Hidden:   v[11]&flagHidden != 0,
+			Guess:    v[11]&flagGuess != 0,
+			Note:     s[v[12]],
+		}
+	}
+	return p, nil
+}
