@@ -361,26 +361,42 @@ func (a *altCheck) checkDir(d *Dir) error {
 	if !ntDiff && !itDiff && !xtDiff {
 		return nil
 	}
+	// Check only what holds files no earlier check has seen: a package
+	// that differs in one non-test file needs no second look at its
+	// (often large) tests.
 	var testPkg *types.Package
 	var err error
-	if len(it) > 0 && (ntDiff || itDiff) {
+	switch {
+	case len(it) > 0 && itDiff && a.unseen(append(slices.Clone(nt), it...)):
 		testPkg, err = a.check(d, d.ImportPath, append(slices.Clone(nt), it...), nil)
-	} else if ntDiff && len(nt) > 0 {
+	case ntDiff && len(nt) > 0 && a.unseen(nt):
 		testPkg, err = a.nonTest(d)
 	}
 	if err != nil {
 		return err
 	}
-	if len(xt) > 0 && (xtDiff || ntDiff || itDiff) {
-		var self *types.Package
-		if testPkg != nil {
-			self = testPkg
+	if len(xt) > 0 && xtDiff && a.unseen(xt) {
+		self := testPkg
+		if self == nil {
+			if self, err = a.nonTest(d); err != nil {
+				return err
+			}
 		}
 		if _, err := a.check(d, d.ImportPath+"_test", xt, self); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// unseen reports whether any of files is new to this check.
+func (a *altCheck) unseen(files []*File) bool {
+	for _, f := range files {
+		if !a.seen[f.Abs] {
+			return true
+		}
+	}
+	return false
 }
 
 // nonTest returns d's non-test package as cfg compiles it, checking it
