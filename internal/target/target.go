@@ -179,6 +179,21 @@ func (r *Resolver) importPath(s Spec, dir string) (string, error) {
 
 func (r *Resolver) path(s Spec) (*Target, error) {
 	p := s.Path
+	// "./.Sym" names Sym in the package of the current directory.
+	if rest, ok := strings.CutPrefix(p, "./."); ok && rest != "" && !strings.HasPrefix(rest, ".") && !strings.Contains(rest, "/") {
+		ip, err := r.importPath(s, ".")
+		if err != nil {
+			return nil, err
+		}
+		pkg := r.X.Package(ip)
+		if pkg == nil {
+			return nil, r.unknownPackage(s)
+		}
+		if len(r.X.Decls(index.Key{Pkg: ip, Path: rest})) == 0 {
+			return nil, r.unknownSymbol(s, pkg, rest)
+		}
+		return r.symbol(s, pkg, rest)
+	}
 	// The symbol part can only follow the last slash; the last element
 	// may itself contain dots (a directory "v1.2"), so try every split,
 	// longest package first.
@@ -225,9 +240,14 @@ func (r *Resolver) path(s Spec) (*Target, error) {
 	case len(found) > 1:
 		var cands []string
 		for _, m := range found {
-			c := m.pkg.Path
+			c := m.pkg.Path + " (package)"
 			if len(m.sym) > 0 {
-				c += "." + strings.Join(m.sym, ".")
+				sym := strings.Join(m.sym, ".")
+				kind := index.DeclKind("declaration")
+				if ds := r.X.Decls(index.Key{Pkg: m.pkg.Path, Path: sym}); len(ds) > 0 {
+					kind = ds[0].Kind
+				}
+				c = fmt.Sprintf("%s.%s (%s)", m.pkg.Path, sym, kind)
 			}
 			cands = append(cands, c)
 		}
