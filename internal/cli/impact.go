@@ -42,7 +42,9 @@ remove, or N references in M packages), and each reference as
 file:line:col: kind: source line, grouped by package.
 
 The -m flag takes module paths instead: the references are the imports of
-the module's packages, and its require and replace lines.
+the module's packages by the working set and by the other modules of the
+build (which keep it required as // indirect), and its require and
+replace lines, listed as removed with it.
 
 The -json flag prints the result as JSON:
 
@@ -111,12 +113,28 @@ func runImpact(ctx context.Context, cmd *Command, args []string) error {
 	}
 	r := &target.Resolver{WS: sess.ws, X: sess.x, Cwd: sess.cwd}
 	var results []*impact.Result
+	var mods []string
 	for _, s := range specs {
 		t, err := r.Resolve(s)
 		if err != nil {
 			return err
 		}
 		results = append(results, impact.Analyze(sess.x, sess.ws, t))
+		if t.Module != "" {
+			mods = append(mods, t.Module)
+		}
+	}
+	if len(mods) > 0 {
+		// Dependencies that import the module keep it required.
+		deps, err := load.DepImports(ctx, sess.ws, mods, &sess.opts.Load)
+		if err != nil {
+			return err
+		}
+		for _, res := range results {
+			if res.Target.Module != "" {
+				impact.AddDepImports(res, deps)
+			}
+		}
 	}
 	p := &impact.Printer{X: sess.x, WS: sess.ws, Cwd: sess.cwd}
 	if impactFlags.json {
@@ -137,9 +155,10 @@ func runImpact(ctx context.Context, cmd *Command, args []string) error {
 
 // session is one consistent load of the working set.
 type session struct {
-	cwd string
-	ws  *load.WorkingSet
-	x   *index.Index
+	cwd  string
+	ws   *load.WorkingSet
+	x    *index.Index
+	opts *index.Options
 }
 
 func openSession(ctx context.Context, f *buildFlags) (*session, error) {
@@ -167,7 +186,7 @@ func openSession(ctx context.Context, f *buildFlags) (*session, error) {
 		fmt.Fprintf(Stderr, "goremover: warning: %d files are compiled by no analysed configuration: %s\n", len(st.Unsat), strings.Join(st.Unsat, " "))
 	}
 	warnErrors(x, f.verbose)
-	return &session{cwd: cwd, ws: ws, x: x}, nil
+	return &session{cwd: cwd, ws: ws, x: x, opts: opts}, nil
 }
 
 // warnErrors reports packages that did not type-check: they are analysed

@@ -292,3 +292,20 @@ func analyzeModule(x *index.Index, ws *load.WorkingSet, t *target.Target, res *R
 		}
 	}
 }
+
+// AddDepImports adds to a module target's result the imports of its
+// packages by other modules of the build: the requirement stays needed
+// while they exist.
+func AddDepImports(res *Result, deps []load.DepImport) {
+	for _, d := range deps {
+		if d.Of != res.Target.Module {
+			continue
+		}
+		res.Refs = append(res.Refs, &index.Ref{
+			To: res.Target.Key, Kind: index.Import, From: d.Importer,
+			Pos:  index.Pos{Module: d.Module, File: d.File, Line: d.Line, Col: d.Col},
+			Note: "in dependency " + d.Module,
+		})
+	}
+	sortRefs(res.Refs)
+}

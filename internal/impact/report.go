@@ -76,9 +76,19 @@ func Name(t *target.Target) string {
 
 func (p *Printer) workspace() bool { return p.WS.Work != "" }
 
+// inWS reports whether module is a working-set module.
+func (p *Printer) inWS(module string) bool {
+	for _, m := range p.WS.Modules {
+		if m.Path == module {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *Printer) loc(pos index.Pos) Loc {
 	l := Loc{File: pos.File, Line: pos.Line, Col: pos.Col}
-	if p.workspace() {
+	if p.workspace() || !p.inWS(pos.Module) {
 		l.Module = pos.Module
 	}
 	return l
@@ -149,6 +159,9 @@ func (p *Printer) abs(pos index.Pos) string {
 // display returns a position as a clickable path relative to the current
 // directory.
 func (p *Printer) display(pos index.Pos) string {
+	if !p.inWS(pos.Module) {
+		return fmt.Sprintf("%s/%s:%d:%d", pos.Module, pos.File, pos.Line, pos.Col)
+	}
 	a := p.abs(pos)
 	if rel, err := filepath.Rel(p.Cwd, a); err == nil && !strings.HasPrefix(rel, "..") {
 		a = rel
