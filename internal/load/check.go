@@ -460,7 +460,7 @@ func (a *altCheck) check(d *Dir, path string, files []*File, self *types.Package
 	tpkg, _ := conf.Check(path, a.fset, syntax, info)
 	if len(fresh) > 0 {
 		var embeds []string
-		for _, f := range files {
+		for _, f := range syntax {
 			embeds = append(embeds, embedPatterns(d, f)...)
 		}
 		a.c.Units = append(a.c.Units, &Unit{Dir: d, Path: path, Config: a.cfg, Fset: a.fset, Files: syntax, New: fresh, Types: tpkg, Info: info, EmbedFiles: embeds})
@@ -511,28 +511,34 @@ func newInfo() *types.Info {
 }
 
 // embedPatterns returns the files a file's //go:embed directives name,
-// resolved in d (a best effort: the go command is not asked).
-func embedPatterns(d *Dir, f *File) []string {
+// resolved in d (a best effort: the go command is not asked, and quoted
+// patterns with spaces are not split as it would).
+func embedPatterns(d *Dir, f *ast.File) []string {
 	var out []string
-	for _, line := range strings.Split(string(f.Src), "\n") {
-		rest, ok := strings.CutPrefix(strings.TrimSpace(line), "//go:embed ")
-		if !ok {
-			continue
-		}
-		for _, pat := range strings.Fields(rest) {
-			pat = strings.Trim(pat, "\"`")
-			pat = strings.TrimPrefix(pat, "all:")
-			matches, _ := filepath.Glob(filepath.Join(d.Abs, filepath.FromSlash(pat)))
-			for _, m := range matches {
-				if fi, err := os.Stat(m); err == nil && fi.IsDir() {
-					filepath.WalkDir(m, func(p string, e os.DirEntry, err error) error {
-						if err == nil && !e.IsDir() {
-							out = append(out, p)
-						}
-						return nil
-					})
-				} else if err == nil {
-					out = append(out, m)
+	for _, cg := range f.Comments {
+		for _, c := range cg.List {
+			rest, ok := strings.CutPrefix(c.Text, "//go:embed ")
+			if !ok {
+				continue
+			}
+			for _, pat := range strings.Fields(rest) {
+				pat = strings.Trim(pat, "\"`")
+				pat = strings.TrimPrefix(pat, "all:")
+				matches, _ := filepath.Glob(filepath.Join(d.Abs, filepath.FromSlash(pat)))
+				for _, m := range matches {
+					fi, err := os.Stat(m)
+					switch {
+					case err != nil:
+					case fi.IsDir():
+						filepath.WalkDir(m, func(p string, e os.DirEntry, err error) error {
+							if err == nil && !e.IsDir() {
+								out = append(out, p)
+							}
+							return nil
+						})
+					default:
+						out = append(out, m)
+					}
 				}
 			}
 		}
