@@ -5,6 +5,7 @@
 package impact
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -167,6 +168,22 @@ func analyzeSymbol(x *index.Index, t *target.Target, res *Result) {
 			if exported && t.Pkg != nil && t.Pkg.Name == "main" && decl.Recv == "" {
 				names = append(names, index.NameKey(index.NameMain, decl.Name), index.NameKey(index.NameMain, ""))
 			}
+		}
+	}
+	// A method that libraries find by type assertion (UnmarshalYAML,
+	// String, XXX_Marshal) may be called wherever a value of its type
+	// travels, through fields of other types too: every use of the type
+	// outside its own methods keeps the method.
+	if via, ok := index.DynamicMethod(t.Name); ok && t.Kind == index.Method && len(t.Decls) > 0 && !t.Decls[0].Iface {
+		typ := index.Key{Pkg: t.Key.Pkg, Path: t.Recv}
+		for _, r := range x.RefsTo(typ) {
+			if r.Encl.Pkg == typ.Pkg && strings.HasPrefix(r.Encl.Path, typ.Path+".") || self(r) {
+				continue
+			}
+			c := *r
+			c.To, c.Kind, c.Hidden = t.Key, index.Implements, true
+			c.Note = fmt.Sprintf("uses %s; %s may be called dynamically as %s", t.Recv, t.Name, via)
+			res.Refs = append(res.Refs, &c)
 		}
 	}
 	for _, k := range names {

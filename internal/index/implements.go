@@ -42,6 +42,26 @@ var dynamicMethods = map[string]string{
 	"GobDecode":       "gob.GobDecoder",
 	"Scan":            "sql.Scanner",
 	"Value":           "driver.Valuer",
+	// Protocol buffers runtimes find these by type assertion on a
+	// proto.Message.
+	"XXX_Marshal":          "protobuf",
+	"XXX_Unmarshal":        "protobuf",
+	"XXX_Size":             "protobuf",
+	"XXX_Merge":            "protobuf",
+	"XXX_DiscardUnknown":   "protobuf",
+	"Marshal":              "protobuf (gogo)",
+	"MarshalTo":            "protobuf (gogo)",
+	"MarshalToSizedBuffer": "protobuf (gogo)",
+	"Unmarshal":            "protobuf (gogo)",
+	"Size":                 "protobuf (gogo)",
+}
+
+// DynamicMethod reports whether a method of this name is commonly called
+// by the standard library or a well-known runtime through a type
+// assertion, and through which interface.
+func DynamicMethod(name string) (via string, ok bool) {
+	via, ok = dynamicMethods[name]
+	return
 }
 
 // conversions records the implicit conversions to interfaces at node n,
