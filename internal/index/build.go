@@ -173,10 +173,8 @@ type fileState struct {
 	enclName string
 }
 
-func (s *fileState) ref(to Key, at token.Pos, kind Kind) *Ref {
-	r := Ref{To: to, Pos: s.b.pos(at), Kind: kind, From: s.from, Encl: s.encl, EnclName: s.enclName, Test: s.test}
-	s.b.add(r)
-	return nil
+func (s *fileState) ref(to Key, at token.Pos, kind Kind) {
+	s.b.add(Ref{To: to, Pos: s.b.pos(at), Kind: kind, From: s.from, Encl: s.encl, EnclName: s.enclName, Test: s.test})
 }
 
 // refHidden records a reference the compiler cannot see.

@@ -17,6 +17,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -60,12 +61,6 @@ type Checked struct {
 	Units   []*Unit
 	// Unsat lists files that no analysed configuration compiles.
 	Unsat []string
-	// Deps maps import paths of host-build packages (dependencies
-	// included) to the import paths they import; it serves -m targets.
-	Deps map[string][]string
-	// Modules maps import paths of host-build packages to their module
-	// path and version ("path@version"; just "path" for main modules).
-	Modules map[string]string
 }
 
 // HostConfig returns the host configuration, as `go env` reports it.
@@ -85,7 +80,7 @@ func HostConfig(ctx context.Context, ws *WorkingSet, opts *Options) (buildcfg.Ho
 // Check type-checks dirs (a subset of all, the working set's directories)
 // in every configuration that the constraints of all's files call for.
 func Check(ctx context.Context, ws *WorkingSet, all, dirs []*Dir, host buildcfg.Host, cfgs []buildcfg.Config, opts *Options) (*Checked, error) {
-	c := &Checked{Host: host, Configs: cfgs, Deps: map[string][]string{}, Modules: map[string]string{}}
+	c := &Checked{Host: host, Configs: cfgs}
 	fset := token.NewFileSet()
 	byPath := map[string]*Dir{}
 	for _, d := range all {
@@ -195,22 +190,9 @@ func (c *Checked) checkHost(ctx context.Context, ws *WorkingSet, dirs []*Dir, fs
 			return
 		}
 		hostTypes[p.PkgPath] = p.Types
-		var imps []string
-		for path := range p.Imports {
-			imps = append(imps, path)
-		}
-		sort.Strings(imps)
-		c.Deps[p.PkgPath] = imps
-		if p.Module != nil {
-			mv := p.Module.Path
-			if !p.Module.Main && p.Module.Version != "" {
-				mv += "@" + p.Module.Version
-			}
-			c.Modules[p.PkgPath] = mv
-		}
 	})
 	// Packages imported only through export data of others.
-	for _, t := range slices.Collect(mapsValues(hostTypes)) {
+	for _, t := range slices.Collect(maps.Values(hostTypes)) {
 		addImports(hostTypes, t)
 	}
 
@@ -264,16 +246,6 @@ func (c *Checked) checkHost(ctx context.Context, ws *WorkingSet, dirs []*Dir, fs
 	return nil
 }
 
-func mapsValues(m map[string]*types.Package) func(func(*types.Package) bool) {
-	return func(yield func(*types.Package) bool) {
-		for _, v := range m {
-			if !yield(v) {
-				return
-			}
-		}
-	}
-}
-
 func addImports(m map[string]*types.Package, t *types.Package) {
 	for _, imp := range t.Imports() {
 		if _, ok := m[imp.Path()]; !ok {
@@ -321,15 +293,11 @@ func (a *altCheck) files(d *Dir, cfg buildcfg.Config) (nt, it, xt []*File) {
 	return
 }
 
-func same(a, b []*File) bool {
-	return slices.Equal(a, b)
-}
-
 // differs reports whether d's non-test files differ in a.cfg from the host's.
 func (a *altCheck) differs(d *Dir) bool {
 	nt, _, _ := a.files(d, a.cfg)
 	hnt, _, _ := a.files(d, a.host.Base())
-	return !same(nt, hnt)
+	return !slices.Equal(nt, hnt)
 }
 
 func (a *altCheck) checkDir(d *Dir) error {
@@ -355,9 +323,9 @@ func (a *altCheck) checkDir(d *Dir) error {
 	}
 	nt, it, xt := a.files(d, a.cfg)
 	hnt, hit, hxt := a.files(d, a.host.Base())
-	ntDiff := !same(nt, hnt)
-	itDiff := !same(it, hit)
-	xtDiff := !same(xt, hxt)
+	ntDiff := !slices.Equal(nt, hnt)
+	itDiff := !slices.Equal(it, hit)
+	xtDiff := !slices.Equal(xt, hxt)
 	if !ntDiff && !itDiff && !xtDiff {
 		return nil
 	}
