@@ -129,7 +129,7 @@ func analyzeSymbol(x *index.Index, t *target.Target, res *Result) {
 			return true
 		}
 		// A method of a removed type.
-		if t.Kind == index.Type && r.Encl.Pkg == t.Key.Pkg && strings.HasPrefix(r.Encl.Path, t.Key.Path+".") {
+		if t.Kind == index.Type && inMethodOf(r, t.Key) {
 			return true
 		}
 		if r.Kind == index.Embed && keys[r.To] && t.Kind != index.Type {
@@ -177,7 +177,7 @@ func analyzeSymbol(x *index.Index, t *target.Target, res *Result) {
 	if via, ok := index.DynamicMethod(t.Name); ok && t.Kind == index.Method && len(t.Decls) > 0 && !t.Decls[0].Iface {
 		typ := index.Key{Pkg: t.Key.Pkg, Path: t.Recv}
 		for _, r := range x.RefsTo(typ) {
-			if r.Encl.Pkg == typ.Pkg && strings.HasPrefix(r.Encl.Path, typ.Path+".") || self(r) {
+			if inMethodOf(r, typ) || self(r) {
 				continue
 			}
 			c := *r
@@ -200,6 +200,12 @@ func analyzeSymbol(x *index.Index, t *target.Target, res *Result) {
 	res.Refs = dedup(res.Refs)
 	res.Self = dedup(res.Self)
 	res.Guesses = dedup(res.Guesses)
+}
+
+// inMethodOf reports whether r is made inside a method (or field) of the
+// named type typ.
+func inMethodOf(r *index.Ref, typ index.Key) bool {
+	return r.Encl.Pkg == typ.Pkg && strings.HasPrefix(r.Encl.Path, typ.Path+".")
 }
 
 // dedup drops a reference seen twice at one position with one kind (a

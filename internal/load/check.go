@@ -94,6 +94,9 @@ func Check(ctx context.Context, ws *WorkingSet, all, dirs []*Dir, host buildcfg.
 			return nil, err
 		}
 	}
+	if err := c.loadMissing(ctx, ws, dirs, byPath, hostTypes, seen, opts); err != nil {
+		return nil, err
+	}
 	parsed := map[string]*ast.File{}
 	for _, u := range c.Units {
 		for _, f := range u.Files {
@@ -253,6 +256,48 @@ func addImports(m map[string]*types.Package, t *types.Package) {
 			addImports(m, imp)
 		}
 	}
+}
+
+// loadMissing loads, from export data, the packages that files outside
+// the host build import and the host build does not have (text/template
+// imported only by a _windows.go file). Those that do not build on the
+// host (golang.org/x/sys/windows) stay missing and get stand-ins.
+func (c *Checked) loadMissing(ctx context.Context, ws *WorkingSet, dirs []*Dir, byPath map[string]*Dir, hostTypes map[string]*types.Package, seen map[string]bool, opts *Options) error {
+	want := map[string]bool{}
+	for _, d := range dirs {
+		for _, f := range d.Files {
+			if seen[f.Abs] {
+				continue
+			}
+			for _, imp := range f.Imports {
+				if imp != "C" && imp != "unsafe" && byPath[imp] == nil && hostTypes[imp] == nil {
+					want[imp] = true
+				}
+			}
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	cfg := &packages.Config{
+		Context: ctx,
+		Mode:    packages.NeedName | packages.NeedTypes,
+		Dir:     ws.Root,
+		Env:     append(os.Environ(), opts.Env...),
+	}
+	if len(opts.Tags) > 0 {
+		cfg.BuildFlags = []string{"-tags=" + strings.Join(opts.Tags, ",")}
+	}
+	pkgs, err := packages.Load(cfg, slices.Sorted(maps.Keys(want))...)
+	if err != nil {
+		return nil // a best effort: stand-ins remain
+	}
+	for _, p := range pkgs {
+		if p.Types != nil && len(p.Errors) == 0 && hostTypes[p.PkgPath] == nil {
+			hostTypes[p.PkgPath] = p.Types
+		}
+	}
+	return nil
 }
 
 // altCheck checks one non-host configuration.

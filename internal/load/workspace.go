@@ -115,7 +115,7 @@ func readWork(path string) (*WorkingSet, error) {
 		}
 		m, err := readModule(d)
 		if err != nil {
-			if os.IsNotExist(errors.Unwrap(err)) || isNotExist(err) {
+			if errors.Is(err, errNoGoMod) {
 				return nil, &Error{Pos: fmt.Sprintf("%s:%d", path, u.Syntax.Start.Line), Msg: fmt.Sprintf("use %s: directory has no go.mod", u.Path)}
 			}
 			return nil, err
@@ -129,16 +129,14 @@ func readWork(path string) (*WorkingSet, error) {
 	return ws, nil
 }
 
-func isNotExist(err error) bool {
-	var e *Error
-	return errors.As(err, &e) && strings.Contains(e.Msg, "no such file")
-}
+// errNoGoMod is returned by readModule for a directory without go.mod.
+var errNoGoMod = errors.New("no go.mod")
 
 func readModule(dir string) (Module, error) {
 	path := filepath.Join(dir, "go.mod")
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return Module{}, &Error{Pos: path, Msg: "no such file or directory"}
+		return Module{}, fmt.Errorf("%s: %w", dir, errNoGoMod)
 	}
 	f, err := modfile.Parse(path, data, nil)
 	if err != nil {
