@@ -1,0 +1,332 @@
+package modfix
+
+// This file runs the go command on a scratch copy of a module, never on
+// the user's tree: go mod tidy and go mod graph give the exact answers
+// (module graph pruning, // indirect, go.sum contents) that a
+// reimplementation could only approximate. The copy holds what those
+// commands read: go.mod (relative replace paths made absolute), go.sum,
+// and the .go files of the module's packages. The environment keeps the
+// go command offline (GOPROXY=off), out of any workspace (GOWORK=off, as
+// go mod tidy itself ignores go.work) and on the local toolchain.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/goremover/goremover/internal/buildcfg"
+	"github.com/goremover/goremover/internal/edit"
+	"github.com/goremover/goremover/internal/index"
+	"github.com/goremover/goremover/internal/load"
+	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
+)
+
+// GoError is a go command that failed in a scratch copy of a module:
+// usually a module that the module cache does not hold (goremover never
+// downloads), or a go.mod the go command rejects.
+type GoError struct {
+	Module string   // the module copied
+	Args   []string // go command arguments
+	Stderr string
+}
+
+func (e *GoError) Error() string {
+	msg := strings.TrimSpace(e.Stderr)
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	return fmt.Sprintf("go %s in a copy of %s failed: %s; the module cache may lack a module (goremover works offline; run 'go mod download' first)", strings.Join(e.Args, " "), e.Module, msg)
+}
+
+// ignoreDir is the directory of the synthetic package that blank-imports
+// what the module's //go:build ignore files import: the SPEC counts those
+// files as references, go mod tidy does not see them.
+const ignoreDir = "zz_goremover_ignore_imports"
+
+// scratch is a copy of a module for the go command.
+type scratch struct {
+	dir string
+	mod string // module path, for errors
+}
+
+// tree is the content of a module's Go files: the index's bytes, with a
+// change set applied or not.
+type tree struct {
+	files map[string][]byte // absolute path -> content
+	ign   map[string]bool   // imports of //go:build ignore files
+}
+
+// moduleTree returns module m's Go files as the index read them, with set
+// applied if set is not nil.
+func moduleTree(ws *load.WorkingSet, x *index.Index, m *load.Module, set *edit.Set) *tree {
+	t := &tree{files: map[string][]byte{}, ign: map[string]bool{}}
+	for _, d := range x.Dirs {
+		if d.Module == nil || d.Module.Dir != m.Dir {
+			continue
+		}
+		for _, f := range d.Files {
+			src := f.Src
+			if set != nil {
+				if c := set.Get(f.Abs); c != nil {
+					if c.New == nil {
+						continue
+					}
+					t.files[f.Abs] = c.New
+					t.addIgnore(f.Name, c.New)
+					continue
+				}
+			}
+			t.files[f.Abs] = src
+			if f.Cons.Ignore() {
+				for _, p := range f.Imports {
+					t.ign[p] = true
+				}
+			}
+		}
+	}
+	if set != nil {
+		for _, c := range set.Files() {
+			if c.Old != nil || c.New == nil || !strings.HasSuffix(c.Path, ".go") || ws.ModuleOf(c.Path) != m {
+				continue
+			}
+			if _, ok := t.files[c.Path]; !ok {
+				t.files[c.Path] = c.New
+				t.addIgnore(filepath.Base(c.Path), c.New)
+			}
+		}
+	}
+	return t
+}
+
+// addIgnore records the imports of src if it is a //go:build ignore file.
+func (t *tree) addIgnore(name string, src []byte) {
+	cons, err := buildcfg.FileConstraint(name, src)
+	if err != nil || !cons.Ignore() {
+		return
+	}
+	for _, p := range importsOf(src) {
+		t.ign[p] = true
+	}
+}
+
+// importsOf returns the import paths of Go source, nil if it does not
+// parse.
+func importsOf(src []byte) []string {
+	f, err := parser.ParseFile(token.NewFileSet(), "x.go", src, parser.ImportsOnly)
+	if f == nil {
+		return nil
+	}
+	_ = err
+	var out []string
+	for _, s := range f.Imports {
+		if p, err := strconv.Unquote(s.Path.Value); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// newScratch writes a copy of module m with the given go.mod content and
+// Go files to a new temporary directory.
+func newScratch(ws *load.WorkingSet, m *load.Module, goMod []byte, t *tree) (*scratch, error) {
+	dir, err := os.MkdirTemp("", "goremover-modfix-")
+	if err != nil {
+		return nil, err
+	}
+	s := &scratch{dir: dir, mod: m.Path}
+	fail := func(err error) (*scratch, error) {
+		s.remove()
+		return nil, err
+	}
+	gm, err := absReplaces(m, goMod)
+	if err != nil {
+		return fail(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), gm, 0o666); err != nil {
+		return fail(err)
+	}
+	if sum, err := os.ReadFile(filepath.Join(m.Dir, "go.sum")); err == nil {
+		if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o666); err != nil {
+			return fail(err)
+		}
+	}
+	for abs, src := range t.files {
+		rel, err := filepath.Rel(m.Dir, abs)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			continue
+		}
+		p := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
+			return fail(err)
+		}
+		if err := os.WriteFile(p, src, 0o666); err != nil {
+			return fail(err)
+		}
+	}
+	var imps []string
+	for p := range t.ign {
+		if p == "C" || isStd(p) || ownedBy(ws, p) == m.Path {
+			continue
+		}
+		imps = append(imps, p)
+	}
+	if len(imps) > 0 {
+		sort.Strings(imps)
+		var b bytes.Buffer
+		b.WriteString("// Code generated by goremover: imports of //go:build ignore files.\n\npackage ignoreimports\n\nimport (\n")
+		for _, p := range imps {
+			fmt.Fprintf(&b, "\t_ %s\n", strconv.Quote(p))
+		}
+		b.WriteString(")\n")
+		d := filepath.Join(dir, ignoreDir)
+		if err := os.MkdirAll(d, 0o777); err != nil {
+			return fail(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "imports.go"), b.Bytes(), 0o666); err != nil {
+			return fail(err)
+		}
+	}
+	return s, nil
+}
+
+func (s *scratch) remove() { os.RemoveAll(s.dir) }
+
+// absReplaces returns goMod with relative replacement directories made
+// absolute against m's directory, so that they still resolve in a copy.
+func absReplaces(m *load.Module, goMod []byte) ([]byte, error) {
+	f, err := modfile.Parse(filepath.Join(m.Dir, "go.mod"), goMod, nil)
+	if err != nil {
+		return nil, err
+	}
+	changed := false
+	for _, r := range f.Replace {
+		if r.New.Version == "" && !filepath.IsAbs(r.New.Path) {
+			abs := filepath.Join(m.Dir, filepath.FromSlash(r.New.Path))
+			if err := f.AddReplace(r.Old.Path, r.Old.Version, abs, ""); err != nil {
+				return nil, err
+			}
+			changed = true
+		}
+	}
+	if !changed {
+		return goMod, nil
+	}
+	f.Cleanup()
+	return f.Format()
+}
+
+// goEnv is the environment of every go command modfix runs.
+func goEnv() []string {
+	flags := "-mod=mod"
+	// Keep -modcacherw: the copy may extract cached zips into the module
+	// cache, which must stay removable for users (and tests) who ask so.
+	for _, f := range strings.Fields(os.Getenv("GOFLAGS")) {
+		if f == "-modcacherw" || f == "--modcacherw" {
+			flags += " -modcacherw"
+		}
+	}
+	return append(os.Environ(),
+		"GOFLAGS="+flags,
+		"GOPROXY=off",
+		"GOWORK=off",
+		"GOTOOLCHAIN=local",
+		// Lines tidy would add are not checked against the checksum
+		// database (that needs the network); modfix never adds lines
+		// that the removal does not call for.
+		"GONOSUMDB=*",
+		"GOSUMDB=off",
+	)
+}
+
+// run runs the go command in the scratch copy and returns its stdout.
+func (s *scratch) run(ctx context.Context, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = s.dir
+	cmd.Env = goEnv()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		msg := stderr.String()
+		if msg == "" {
+			msg = err.Error()
+		}
+		return nil, &GoError{Module: s.mod, Args: args, Stderr: msg}
+	}
+	return stdout.Bytes(), nil
+}
+
+// tidy runs go mod tidy and returns the resulting go.mod (parsed) and
+// go.sum lines.
+func (s *scratch) tidy(ctx context.Context) (*modfile.File, []SumLine, error) {
+	if _, err := s.run(ctx, "mod", "tidy"); err != nil {
+		return nil, nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(s.dir, "go.mod"))
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := modfile.Parse("go.mod", data, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	sum, err := os.ReadFile(filepath.Join(s.dir, "go.sum"))
+	if err != nil && !os.IsNotExist(err) {
+		return nil, nil, err
+	}
+	lines, err := ParseSum("go.sum", sum)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, lines, nil
+}
+
+// graph returns the module versions of go mod graph (the pruned module
+// graph), the main module excluded.
+func (s *scratch) graph(ctx context.Context) (map[module.Version]bool, error) {
+	out, err := s.run(ctx, "mod", "graph")
+	if err != nil {
+		return nil, err
+	}
+	nodes := map[module.Version]bool{}
+	for _, line := range strings.Split(string(out), "\n") {
+		for _, f := range strings.Fields(line) {
+			p, v, ok := strings.Cut(f, "@")
+			if !ok || p == "go" || p == "toolchain" {
+				continue
+			}
+			nodes[module.Version{Path: p, Version: v}] = true
+		}
+	}
+	return nodes, nil
+}
+
+// isStd reports whether an import path is in the standard library: its
+// first element has no dot.
+func isStd(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return !strings.Contains(first, ".")
+}
+
+// ownedBy returns the working-set module whose path is the longest prefix
+// of import path p, or "".
+func ownedBy(ws *load.WorkingSet, p string) string {
+	best := ""
+	for _, m := range ws.Modules {
+		if (p == m.Path || strings.HasPrefix(p, m.Path+"/")) && len(m.Path) > len(best) {
+			best = m.Path
+		}
+	}
+	return best
+}
