@@ -71,10 +71,10 @@ func sortRefs(refs []*index.Ref) {
 	})
 }
 
-// external reports whether a hidden reference comes from outside the
+// External reports whether a hidden reference comes from outside the
 // compiler's view of the working set (a linkname push, a cgo export): it
 // can never be removed with the target.
-func external(r *index.Ref) bool {
+func External(r *index.Ref) bool {
 	return r.Hidden && r.Encl == (index.Key{}) && (r.Kind == index.Linkname || r.Kind == index.CgoExport)
 }
 
@@ -85,7 +85,7 @@ func analyzePackages(x *index.Index, t *target.Target, res *Result) {
 		in[p+"_test"] = true
 	}
 	add := func(r *index.Ref) {
-		if in[r.From] && !external(r) {
+		if in[r.From] && !External(r) {
 			res.Self = append(res.Self, r)
 		} else {
 			res.Refs = append(res.Refs, r)
@@ -122,7 +122,7 @@ func analyzeSymbol(x *index.Index, t *target.Target, res *Result) {
 		keys[k] = true
 	}
 	self := func(r *index.Ref) bool {
-		if external(r) {
+		if External(r) {
 			return false
 		}
 		if keys[r.Encl] {
@@ -135,7 +135,7 @@ func analyzeSymbol(x *index.Index, t *target.Target, res *Result) {
 		if r.Kind == index.Embed && keys[r.To] && t.Kind != index.Type {
 			return false
 		}
-		return r.Test && namedTest(r.EnclName, testStem(t)) && strings.TrimSuffix(r.From, "_test") == t.Pkgs[0]
+		return r.Test && NamedTest(r.EnclName, TestStem(t)) && strings.TrimSuffix(r.From, "_test") == t.Pkgs[0]
 	}
 	var names []index.Key
 	for _, k := range t.Keys {
@@ -228,18 +228,18 @@ func dedup(refs []*index.Ref) []*index.Ref {
 	return out
 }
 
-// testStem is the name tests of t are named after: F for a func or type,
+// TestStem is the name tests of t are named after: F for a func or type,
 // T_M for a method or field.
-func testStem(t *target.Target) string {
+func TestStem(t *target.Target) string {
 	if t.Recv != "" {
 		return strings.ReplaceAll(t.Recv, ".", "_") + "_" + t.Name
 	}
 	return t.Name
 }
 
-// namedTest reports whether fn is a test, example, benchmark or fuzz test
+// NamedTest reports whether fn is a test, example, benchmark or fuzz test
 // named after stem: TestX, TestX_y, ExampleX, BenchmarkX_y, FuzzX.
-func namedTest(fn, stem string) bool {
+func NamedTest(fn, stem string) bool {
 	if fn == "" || strings.Contains(fn, ".") {
 		return false
 	}

@@ -23,8 +23,8 @@ func TestNamedTest(t *testing.T) {
 		{"", "Charge", false},
 	}
 	for _, tt := range tests {
-		if got := namedTest(tt.fn, tt.stem); got != tt.want {
-			t.Errorf("namedTest(%q, %q) = %v, want %v", tt.fn, tt.stem, got, tt.want)
+		if got := NamedTest(tt.fn, tt.stem); got != tt.want {
+			t.Errorf("NamedTest(%q, %q) = %v, want %v", tt.fn, tt.stem, got, tt.want)
 		}
 	}
 }

@@ -156,9 +156,9 @@ func (p *Printer) abs(pos index.Pos) string {
 	return filepath.FromSlash(pos.File)
 }
 
-// display returns a position as a clickable path relative to the current
+// Display returns a position as a clickable path relative to the current
 // directory.
-func (p *Printer) display(pos index.Pos) string {
+func (p *Printer) Display(pos index.Pos) string {
 	if !p.inWS(pos.Module) {
 		return fmt.Sprintf("%s/%s:%d:%d", pos.Module, pos.File, pos.Line, pos.Col)
 	}
@@ -205,7 +205,7 @@ func (p *Printer) Text(w io.Writer, results []*Result) error {
 		t := r.Target
 		fmt.Fprintf(&buf, "%s (%s)\n", Name(t), t.Kind)
 		for _, d := range t.Decls {
-			fmt.Fprintf(&buf, "\t%s: declared here\n", p.display(d.Pos))
+			fmt.Fprintf(&buf, "\t%s: declared here\n", p.Display(d.Pos))
 		}
 		if t.Form == target.FormPattern {
 			fmt.Fprintf(&buf, "\t%d packages: %s\n", len(t.Pkgs), strings.Join(t.Pkgs, " "))
@@ -258,7 +258,7 @@ func (p *Printer) group(buf *bytes.Buffer, refs []*index.Ref) {
 		if len(tags) > 0 {
 			extra = "  [" + strings.Join(tags, "; ") + "]"
 		}
-		fmt.Fprintf(buf, "\t%s: %s: %s%s\n", p.display(r.Pos), r.Kind, p.source(r.Pos), extra)
+		fmt.Fprintf(buf, "\t%s: %s: %s%s\n", p.Display(r.Pos), r.Kind, p.source(r.Pos), extra)
 	}
 }
 

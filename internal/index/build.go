@@ -238,7 +238,7 @@ func (s *fileState) declKey(d ast.Decl) (Key, string) {
 	case *ast.FuncDecl:
 		name := d.Name.Name
 		if d.Recv != nil && len(d.Recv.List) > 0 {
-			if r := recvTypeName(d.Recv.List[0].Type); r != "" {
+			if r := RecvTypeName(d.Recv.List[0].Type); r != "" {
 				name = r + "." + name
 			}
 		}
@@ -258,8 +258,8 @@ func (s *fileState) declKey(d ast.Decl) (Key, string) {
 	return Key{}, ""
 }
 
-// recvTypeName returns T for receivers T, *T, T[K], *T[K].
-func recvTypeName(e ast.Expr) string {
+// RecvTypeName returns T for receivers T, *T, T[K], *T[K].
+func RecvTypeName(e ast.Expr) string {
 	for {
 		switch x := e.(type) {
 		case *ast.StarExpr:

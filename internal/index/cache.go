@@ -145,7 +145,9 @@ func Build(ctx context.Context, ws *load.WorkingSet, opts *Options) (*Index, err
 			}
 		}
 	}
-	return New(pkgs), nil
+	x := New(pkgs)
+	x.Dirs = dirs
+	return x, nil
 }
 
 // buildPackages indexes the units of a check into one Package per

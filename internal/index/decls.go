@@ -23,7 +23,7 @@ func (b *builder) declare(f *ast.File) {
 		switch d := decl.(type) {
 		case *ast.FuncDecl:
 			if d.Recv != nil && len(d.Recv.List) > 0 {
-				recv := recvTypeName(d.Recv.List[0].Type)
+				recv := RecvTypeName(d.Recv.List[0].Type)
 				if recv == "" {
 					continue
 				}
@@ -80,7 +80,7 @@ func (b *builder) declareFields(add func(Decl, *ast.Ident, token.Pos), prefix st
 	for _, fld := range st.Fields.List {
 		names := fld.Names
 		if len(names) == 0 { // embedded: the field is named after its type
-			if id := embeddedName(fld.Type); id != nil {
+			if id := EmbeddedName(fld.Type); id != nil {
 				names = []*ast.Ident{id}
 			}
 		}
@@ -94,7 +94,8 @@ func (b *builder) declareFields(add func(Decl, *ast.Ident, token.Pos), prefix st
 	}
 }
 
-func embeddedName(e ast.Expr) *ast.Ident {
+// EmbeddedName returns the identifier an embedded field is named after.
+func EmbeddedName(e ast.Expr) *ast.Ident {
 	for {
 		switch x := e.(type) {
 		case *ast.StarExpr:

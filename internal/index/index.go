@@ -10,6 +10,8 @@ package index
 import (
 	"sort"
 	"strings"
+
+	"github.com/goremover/goremover/internal/load"
 )
 
 // Kind is the kind of a reference, as in the SPEC's JSON shapes.
@@ -179,6 +181,10 @@ type Package struct {
 // Index is the reference index of a working set.
 type Index struct {
 	Packages []*Package // sorted by Path
+	// Dirs are the directories the index was built from, with the file
+	// contents it read: edits start from these bytes, so that the hash
+	// check before writing covers everything since the load.
+	Dirs []*load.Dir
 
 	byPath map[string]*Package
 	refsTo map[Key][]*Ref

@@ -44,7 +44,7 @@ type Unit struct {
 	Types      *types.Package
 	Info       *types.Info
 	EmbedFiles []string // absolute paths of //go:embed'ed files
-	Errors     []string // type errors (host units only)
+	Errors     []string // type errors (host units; others with Options.AltErrors)
 }
 
 // Options configure a check.
@@ -52,6 +52,9 @@ type Options struct {
 	Tags      []string            // --tags: true in every configuration
 	Platforms []buildcfg.Platform // --platforms: restrict GOOS/GOARCH
 	Env       []string            // extra environment for the go command
+	// AltErrors keeps the type errors of non-host configurations in
+	// their units too (verification compares them before and after).
+	AltErrors bool
 }
 
 // Checked is the result of type-checking directories of a working set.
@@ -104,7 +107,7 @@ func Check(ctx context.Context, ws *WorkingSet, all, dirs []*Dir, host buildcfg.
 		}
 	}
 	for _, cfg := range cfgs[1:] {
-		a := &altCheck{c: c, host: host, cfg: cfg, fset: fset, byPath: byPath, hostTypes: hostTypes, parsed: parsed, seen: seen, nt: map[*Dir]*types.Package{}}
+		a := &altCheck{c: c, host: host, cfg: cfg, fset: fset, byPath: byPath, hostTypes: hostTypes, parsed: parsed, seen: seen, opts: opts, nt: map[*Dir]*types.Package{}}
 		for _, d := range dirs {
 			if err := a.checkDir(d); err != nil {
 				return nil, err
@@ -310,6 +313,7 @@ type altCheck struct {
 	hostTypes map[string]*types.Package
 	parsed    map[string]*ast.File
 	seen      map[string]bool
+	opts      *Options
 	nt        map[*Dir]*types.Package // non-test packages re-checked in cfg
 	busy      map[*Dir]bool
 }
@@ -464,9 +468,16 @@ func (a *altCheck) check(d *Dir, path string, files []*File, self *types.Package
 		return nil, nil
 	}
 	info := newInfo()
+	var errs []string
 	conf := &types.Config{
-		Importer:    importerFunc(func(p string) (*types.Package, error) { return a.importPkg(d, p, self) }),
-		Error:       func(error) {}, // errors are expected: dependencies are the host's
+		Importer: importerFunc(func(p string) (*types.Package, error) { return a.importPkg(d, p, self) }),
+		// Errors are expected (dependencies are the host's, some are
+		// stand-ins): kept only for verification, which compares.
+		Error: func(err error) {
+			if a.opts.AltErrors {
+				errs = append(errs, err.Error())
+			}
+		},
 		FakeImportC: true,
 		Sizes:       types.SizesFor("gc", a.cfg.GOARCH),
 	}
@@ -474,9 +485,9 @@ func (a *altCheck) check(d *Dir, path string, files []*File, self *types.Package
 	if len(fresh) > 0 {
 		var embeds []string
 		for _, f := range syntax {
-			embeds = append(embeds, embedPatterns(d, f)...)
+			embeds = append(embeds, EmbedFiles(d, f)...)
 		}
-		a.c.Units = append(a.c.Units, &Unit{Dir: d, Path: path, Config: a.cfg, Fset: a.fset, Files: syntax, New: fresh, Types: tpkg, Info: info, EmbedFiles: embeds})
+		a.c.Units = append(a.c.Units, &Unit{Dir: d, Path: path, Config: a.cfg, Fset: a.fset, Files: syntax, New: fresh, Types: tpkg, Info: info, EmbedFiles: embeds, Errors: errs})
 	}
 	return tpkg, nil
 }
@@ -523,10 +534,10 @@ func newInfo() *types.Info {
 	}
 }
 
-// embedPatterns returns the files a file's //go:embed directives name,
+// EmbedFiles returns the files a file's //go:embed directives name,
 // resolved in d (a best effort: the go command is not asked, and quoted
 // patterns with spaces are not split as it would).
-func embedPatterns(d *Dir, f *ast.File) []string {
+func EmbedFiles(d *Dir, f *ast.File) []string {
 	var out []string
 	for _, cg := range f.Comments {
 		for _, c := range cg.List {

@@ -1,0 +1,433 @@
+// Package remove computes what 'goremover rm' changes: the targets'
+// declarations or packages, with everything that exists only for them
+// (orphans: same-package unexported declarations and test helpers whose
+// every use is in removed code, the tests named after a target, imports
+// left unused, files left empty), as an edit.Set. It reads the index and
+// the file contents the index was built from, and writes nothing.
+//
+// The orphan rules, cited in the code:
+//
+//	(O1) the tests, examples, benchmarks and fuzz tests named after a
+//	     symbol target (TestX, TestX_y, ExampleX, BenchmarkX, FuzzX; T_M
+//	     for a method), in the package and its external test package;
+//	(O2) an unexported func, type, var or const, or an unexported method,
+//	     of the package of a symbol target, every reference to which is
+//	     made from removed code; recursively;
+//	(O3) likewise any func or type declared in a _test.go file (a test
+//	     helper), exported or not, except tests themselves;
+//	(O4) an import that only removed code used;
+//	(O5) a file left with nothing but its package clause and imports
+//	     (unless it keeps a blank or dot import, cgo, or a package doc);
+//	(O6) for a package target: its directory's Go files of every build
+//	     configuration, its testdata, and the files it embeds.
+//
+// A declaration that was never used is not an orphan: 'goremover dead'
+// reports those. Struct fields are never orphans: removing one changes a
+// type's layout.
+package remove
+
+import (
+	"bytes"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/goremover/goremover/internal/edit"
+	"github.com/goremover/goremover/internal/impact"
+	"github.com/goremover/goremover/internal/index"
+	"github.com/goremover/goremover/internal/load"
+	"github.com/goremover/goremover/internal/target"
+)
+
+// Options configure a removal.
+type Options struct {
+	KeepOrphans    bool // remove only the targets and their own tests
+	AllowIotaShift bool // let removing a constant shift the iota of others
+	// Names returns the package names of import paths (nil: guessed
+	// from the paths).
+	Names func(paths []string) map[string]string
+}
+
+// Item is one declaration or package that the removal takes.
+type Item struct {
+	Key  index.Key
+	Kind index.DeclKind
+	Why  string // "target", "test" (O1) or "orphan" (O2, O3)
+	Pos  index.Pos
+}
+
+// Removal is the computed change.
+type Removal struct {
+	Set   *edit.Set
+	Items []Item
+	// Blocked holds, for each target that is not safe to remove with
+	// the others, its impact with only the references that remain.
+	Blocked []*impact.Result
+	// Emptied lists the directories whose Go files all go.
+	Emptied []string
+}
+
+// Compute computes the removal of targets (symbols and packages; not
+// modules) as one change.
+func Compute(ws *load.WorkingSet, x *index.Index, targets []*target.Target, opts *Options) (*Removal, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	c := &computer{ws: ws, x: x, opts: opts, rm: map[index.Key]bool{}, rmPkgs: map[string]bool{}, symPkgs: map[string]bool{}, why: map[index.Key]string{}}
+	c.dirs = map[string]*load.Dir{}
+	for _, d := range x.Dirs {
+		c.dirs[d.ImportPath] = d
+	}
+	for _, t := range targets {
+		switch t.Kind {
+		case index.PackageKind:
+			for _, p := range t.Pkgs {
+				c.rmPkgs[p] = true
+			}
+		case index.ModuleKind:
+			continue
+		default:
+			for _, k := range t.Keys {
+				c.add(k, "target")
+			}
+			c.symPkgs[t.Pkgs[0]] = true
+		}
+	}
+	c.namedTests(targets)
+	if !opts.KeepOrphans {
+		c.orphans()
+	}
+	r := &Removal{Set: &edit.Set{}}
+	// Blocking references: those made outside everything removed.
+	for _, t := range targets {
+		if t.Kind == index.ModuleKind {
+			continue
+		}
+		res := impact.Analyze(x, ws, t)
+		var left []*index.Ref
+		for _, ref := range res.Refs {
+			if !c.removedRef(ref) {
+				left = append(left, ref)
+			}
+		}
+		if len(left) > 0 {
+			res.Refs = left
+			r.Blocked = append(r.Blocked, res)
+		}
+	}
+	if len(r.Blocked) > 0 {
+		return r, nil
+	}
+	for k, why := range c.why {
+		ds := x.Decls(k)
+		if len(ds) == 0 {
+			continue
+		}
+		r.Items = append(r.Items, Item{Key: k, Kind: ds[0].Kind, Why: why, Pos: ds[0].Pos})
+	}
+	sort.Slice(r.Items, func(i, j int) bool { return r.Items[i].Pos.Less(r.Items[j].Pos) })
+	if err := c.editSymbols(r); err != nil {
+		return nil, err
+	}
+	if err := c.deletePackages(r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+type computer struct {
+	ws      *load.WorkingSet
+	x       *index.Index
+	opts    *Options
+	dirs    map[string]*load.Dir // by import path
+	rm      map[index.Key]bool   // declarations removed
+	why     map[index.Key]string
+	rmPkgs  map[string]bool // packages removed whole
+	symPkgs map[string]bool // packages that lose declarations
+}
+
+func (c *computer) add(k index.Key, why string) {
+	if !c.rm[k] {
+		c.rm[k] = true
+		c.why[k] = why
+	}
+}
+
+// removed reports whether declaration k goes: itself, or as a member of
+// a removed type.
+func (c *computer) removed(k index.Key) bool {
+	if c.rm[k] {
+		return true
+	}
+	if i := strings.IndexByte(k.Path, '.'); i > 0 {
+		return c.rm[index.Key{Pkg: k.Pkg, Path: k.Path[:i]}]
+	}
+	return false
+}
+
+func trimTest(p string) string { return strings.TrimSuffix(p, "_test") }
+
+// removedRef reports whether r is made from code the removal takes.
+func (c *computer) removedRef(r *index.Ref) bool {
+	if impact.External(r) {
+		return false
+	}
+	if c.rmPkgs[trimTest(r.From)] {
+		return true
+	}
+	return r.Encl != (index.Key{}) && c.removed(r.Encl)
+}
+
+// namedTests adds (O1).
+func (c *computer) namedTests(targets []*target.Target) {
+	for _, t := range targets {
+		if t.Kind == index.PackageKind || t.Kind == index.ModuleKind || t.Pkg == nil {
+			continue
+		}
+		stem := impact.TestStem(t)
+		for _, d := range t.Pkg.Decls {
+			if d.Test && d.Kind == index.Func && impact.NamedTest(d.Name, stem) {
+				c.add(d.Key, "test")
+			}
+		}
+	}
+}
+
+// orphans adds (O2) and (O3) until nothing changes.
+func (c *computer) orphans() {
+	var cands []*index.Decl
+	for path := range c.symPkgs {
+		p := c.x.Package(path)
+		if p == nil {
+			continue
+		}
+		for i := range p.Decls {
+			d := &p.Decls[i]
+			if candidate(d) {
+				cands = append(cands, d)
+			}
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, d := range cands {
+			if c.removed(d.Key) {
+				continue
+			}
+			refs := c.x.RefsTo(d.Key)
+			if len(refs) == 0 {
+				continue // never used: dead, not orphaned
+			}
+			own := d.Key.Path + "."
+			orphan := true
+			for _, r := range refs {
+				inOwn := r.Encl.Pkg == d.Key.Pkg && strings.HasPrefix(r.Encl.Path, own)
+				if !inOwn && !c.removedRef(r) {
+					orphan = false
+					break
+				}
+			}
+			if !orphan {
+				continue
+			}
+			c.add(d.Key, "orphan")
+			changed = true
+		}
+	}
+}
+
+// candidate reports whether d may be an orphan under (O2) or (O3).
+func candidate(d *index.Decl) bool {
+	switch d.Kind {
+	case index.Field:
+		return false
+	case index.Method:
+		if d.Iface {
+			return false
+		}
+	}
+	if d.Name == "init" || d.Name == "main" || d.Name == "_" || d.Name == "TestMain" {
+		return false
+	}
+	if d.Test && (d.Kind == index.Func || d.Kind == index.Type) {
+		for _, prefix := range []string{"Test", "Example", "Benchmark", "Fuzz"} {
+			if strings.HasPrefix(d.Name, prefix) {
+				return false
+			}
+		}
+		return true
+	}
+	r := []rune(d.Name)
+	return len(r) > 0 && !unicode.IsUpper(r[0])
+}
+
+// editSymbols edits the files of the packages that lose declarations.
+func (c *computer) editSymbols(r *Removal) error {
+	paths := make([]string, 0, len(c.symPkgs))
+	for p := range c.symPkgs {
+		if !c.rmPkgs[p] {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	type edited struct {
+		f    *load.File
+		orig *ast.File
+		src  []byte
+	}
+	var files []edited
+	fset := token.NewFileSet()
+	need := map[string]bool{}
+	for _, path := range paths {
+		d := c.dirs[path]
+		if d == nil {
+			continue
+		}
+		name := d.Name()
+		for _, lf := range d.Files {
+			if lf.PkgName == "" {
+				continue
+			}
+			af, err := parser.ParseFile(fset, lf.Abs, lf.Src, parser.ParseComments|parser.SkipObjectResolution)
+			if err != nil {
+				return err
+			}
+			keyPkg := path
+			if lf.Test && lf.PkgName == name+"_test" {
+				keyPkg = path + "_test"
+			}
+			e := &fileEdit{fset: fset, tf: fset.File(af.Pos()), file: af, src: lf.Src}
+			changed, err := removeDecls(e, keyPkg, c.removed, c.opts.AllowIotaShift)
+			if err != nil {
+				return err
+			}
+			if !changed {
+				continue
+			}
+			files = append(files, edited{lf, af, e.apply()})
+			for _, is := range af.Imports {
+				if is.Name == nil {
+					p, _ := strconv.Unquote(is.Path.Value)
+					need[p] = true
+				}
+			}
+		}
+	}
+	names := map[string]string{}
+	var ask []string
+	for p := range need {
+		if wp := c.x.Package(p); wp != nil {
+			names[p] = wp.Name
+		} else {
+			ask = append(ask, p)
+		}
+	}
+	if len(ask) > 0 && c.opts.Names != nil {
+		sort.Strings(ask)
+		for p, n := range c.opts.Names(ask) {
+			names[p] = n
+		}
+	}
+	for _, ed := range files {
+		out, empty, err := dropImports(fset, ed.f.Abs, ed.orig, ed.src, names)
+		if err != nil {
+			return err
+		}
+		mode := fileMode(ed.f.Abs)
+		if empty {
+			if err := r.Set.Add(&edit.File{Path: ed.f.Abs, Old: ed.f.Src, Mode: mode}); err != nil {
+				return err
+			}
+			continue
+		}
+		// Keep the user's layout: format only what was gofmt'd.
+		if fmtd, err := format.Source(ed.f.Src); err == nil && bytes.Equal(fmtd, ed.f.Src) {
+			if out2, err := format.Source(out); err == nil {
+				out = out2
+			}
+		}
+		if err := r.Set.Add(&edit.File{Path: ed.f.Abs, Old: ed.f.Src, New: out, Mode: mode}); err != nil {
+			return err
+		}
+	}
+	// A directory whose every Go file goes.
+	for _, path := range paths {
+		d := c.dirs[path]
+		if d == nil {
+			continue
+		}
+		all := true
+		for _, lf := range d.Files {
+			if f := r.Set.Get(lf.Abs); f == nil || f.New != nil {
+				all = false
+				break
+			}
+		}
+		if all {
+			r.Emptied = append(r.Emptied, d.Abs)
+		}
+	}
+	return nil
+}
+
+// deletePackages deletes package targets (O6).
+func (c *computer) deletePackages(r *Removal) error {
+	paths := make([]string, 0, len(c.rmPkgs))
+	for p := range c.rmPkgs {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, path := range paths {
+		d := c.dirs[path]
+		if d == nil {
+			continue
+		}
+		del := map[string][]byte{} // path -> content as read (nil: read now)
+		fset := token.NewFileSet()
+		for _, lf := range d.Files {
+			del[lf.Abs] = lf.Src
+			if af, _ := parser.ParseFile(fset, lf.Abs, lf.Src, parser.ParseComments|parser.SkipObjectResolution); af != nil {
+				for _, e := range load.EmbedFiles(d, af) {
+					if _, ok := del[e]; !ok {
+						del[e] = nil
+					}
+				}
+			}
+		}
+		filepath.WalkDir(filepath.Join(d.Abs, "testdata"), func(p string, e os.DirEntry, err error) error {
+			if _, ok := del[p]; !ok && err == nil && e.Type().IsRegular() {
+				del[p] = nil
+			}
+			return nil
+		})
+		for p, src := range del {
+			if src == nil {
+				var err error
+				if src, err = os.ReadFile(p); err != nil {
+					return err
+				}
+			}
+			if err := r.Set.Add(&edit.File{Path: p, Old: src, Mode: fileMode(p)}); err != nil {
+				return err
+			}
+		}
+		r.Items = append(r.Items, Item{Key: index.PkgKey(path), Kind: index.PackageKind, Why: "target", Pos: index.Pos{Module: d.Module.Path, File: d.Rel}})
+		r.Emptied = append(r.Emptied, d.Abs)
+	}
+	return nil
+}
+
+func fileMode(p string) os.FileMode {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return 0o644
+	}
+	return fi.Mode().Perm()
+}

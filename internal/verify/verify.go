@@ -1,0 +1,269 @@
+// Package verify checks a tree after goremover changed it: the type
+// checker over every configuration (the default), go build and go vet,
+// or go test. Type checking compares against the same check before the
+// change, so that errors the tree already had (or that stand-in
+// dependencies of other platforms cause) do not count: only new ones do.
+package verify
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/goremover/goremover/internal/buildcfg"
+	"github.com/goremover/goremover/internal/load"
+)
+
+// Mode is how a change is verified.
+type Mode string
+
+const (
+	Typecheck Mode = "typecheck"
+	Build     Mode = "build"
+	Test      Mode = "test"
+)
+
+// ParseMode parses a -verify flag value.
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(s); m {
+	case Typecheck, Build, Test:
+		return m, nil
+	}
+	return "", fmt.Errorf("unknown verification %q (want typecheck, build or test)", s)
+}
+
+// Failure is a verification that failed: what broke.
+type Failure struct {
+	Mode   Mode
+	Errors []string // new type errors, or the go command's output lines
+}
+
+func (f *Failure) Error() string {
+	return fmt.Sprintf("verification (%s) failed: %d errors", f.Mode, len(f.Errors))
+}
+
+// Errors are the type errors of some packages in every configuration,
+// keyed "config\tfile\tmessage" without line and column (so that they
+// compare across an edit that moves code), with the full error lines.
+type Errors struct {
+	keys  map[string]int
+	lines map[string][]string
+}
+
+// Scope is what a change can break: the directories it touches and every
+// working-set directory that imports them, transitively, tests included.
+type Scope struct {
+	Dirs    []string // absolute directories of the packages to check
+	Removed []string // import paths of packages the change deletes
+}
+
+// Affected returns the scope of a change to the files in changed
+// (absolute paths): their directories and all their importers.
+func Affected(dirs []*load.Dir, changed []string, removedPkgs []string) *Scope {
+	byDir := map[string]*load.Dir{}
+	for _, d := range dirs {
+		byDir[d.Abs] = d
+	}
+	importers := map[string][]*load.Dir{}
+	for _, d := range dirs {
+		seen := map[string]bool{}
+		for _, f := range d.Files {
+			for _, p := range f.Imports {
+				if !seen[p] {
+					seen[p] = true
+					importers[p] = append(importers[p], d)
+				}
+			}
+		}
+	}
+	in := map[*load.Dir]bool{}
+	var queue []*load.Dir
+	for _, c := range changed {
+		if d := byDir[filepath.Dir(c)]; d != nil && !in[d] {
+			in[d] = true
+			queue = append(queue, d)
+		}
+	}
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		for _, imp := range importers[d.ImportPath] {
+			if !in[imp] {
+				in[imp] = true
+				queue = append(queue, imp)
+			}
+		}
+	}
+	s := &Scope{Removed: removedPkgs}
+	for d := range in {
+		s.Dirs = append(s.Dirs, d.Abs)
+	}
+	sort.Strings(s.Dirs)
+	return s
+}
+
+// TypeErrors type-checks the scope's directories as they are on disk, in
+// every configuration the working set calls for.
+func TypeErrors(ctx context.Context, ws *load.WorkingSet, scope *Scope, opts load.Options) (*Errors, error) {
+	all, err := ws.Scan()
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, d := range scope.Dirs {
+		want[d] = true
+	}
+	var dirs []*load.Dir
+	for _, d := range all {
+		if want[d.Abs] {
+			dirs = append(dirs, d)
+		}
+	}
+	errs := &Errors{keys: map[string]int{}, lines: map[string][]string{}}
+	if len(dirs) == 0 {
+		return errs, nil
+	}
+	for _, d := range dirs {
+		for _, f := range d.Files {
+			if f.Err != nil {
+				errs.add("syntax", f.Err.Error())
+			}
+		}
+	}
+	host, err := load.HostConfig(ctx, ws, &opts)
+	if err != nil {
+		return nil, err
+	}
+	var cons []buildcfg.Constraint
+	for _, d := range all {
+		for _, f := range d.Files {
+			cons = append(cons, f.Cons)
+		}
+	}
+	cfgs, _ := host.Plan(cons, opts.Platforms)
+	opts.AltErrors = true
+	checked, err := load.Check(ctx, ws, all, dirs, host, cfgs, &opts)
+	if err != nil {
+		// The go command could not even list or parse the packages.
+		errs.add("load", err.Error())
+		return errs, nil
+	}
+	for _, u := range checked.Units {
+		for _, e := range u.Errors {
+			errs.add(u.Config.String(), e)
+		}
+	}
+	return errs, nil
+}
+
+func (e *Errors) add(cfg, line string) {
+	file, msg := line, line
+	// "path/x.go:12:3: msg" → key "path/x.go" + "msg".
+	if i := strings.Index(line, ".go:"); i >= 0 {
+		file = line[:i+3]
+		rest := line[i+4:]
+		for n := 0; n < 2; n++ { // line, then column
+			if j := strings.IndexByte(rest, ':'); j >= 0 && isDigits(rest[:j]) {
+				rest = rest[j+1:]
+			}
+		}
+		msg = strings.TrimSpace(rest)
+	}
+	k := cfg + "\t" + file + "\t" + msg
+	e.keys[k]++
+	e.lines[k] = append(e.lines[k], cfgPrefix(cfg)+line)
+}
+
+func cfgPrefix(cfg string) string {
+	if cfg == "" {
+		return ""
+	}
+	return "[" + cfg + "] "
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// New returns the errors of after that before does not have, with their
+// positions, sorted.
+func New(before, after *Errors) []string {
+	var out []string
+	for k, n := range after.keys {
+		if extra := n - before.keys[k]; extra > 0 {
+			lines := after.lines[k]
+			out = append(out, lines[len(lines)-extra:]...)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Command runs go build and go vet (Build) or go test (Test) over the
+// scope, in each module that holds part of it, and returns a *Failure
+// with the go command's output if it fails.
+func Command(ctx context.Context, ws *load.WorkingSet, mode Mode, scope *Scope, env []string) error {
+	for i := range ws.Modules {
+		m := &ws.Modules[i]
+		var pkgs []string
+		for _, d := range scope.Dirs {
+			if ws.ModuleOf(d) != m || !hasGo(d) {
+				continue // another module's, or deleted
+			}
+			rel, _ := filepath.Rel(m.Dir, d)
+			pkgs = append(pkgs, "./"+filepath.ToSlash(rel))
+		}
+		var steps [][]string
+		switch mode {
+		case Build:
+			steps = [][]string{{"build", "./..."}, {"vet", "./..."}}
+		case Test:
+			if len(pkgs) == 0 {
+				continue
+			}
+			steps = [][]string{append([]string{"test"}, pkgs...)}
+		}
+		for _, args := range steps {
+			cmd := exec.CommandContext(ctx, "go", args...)
+			cmd.Dir = m.Dir
+			cmd.Env = append(os.Environ(), env...)
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Run(); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				f := &Failure{Mode: mode}
+				for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+					if l != "" {
+						f.Errors = append(f.Errors, l)
+					}
+				}
+				if len(f.Errors) == 0 {
+					f.Errors = []string{fmt.Sprintf("go %s: %v", strings.Join(args, " "), err)}
+				}
+				return f
+			}
+		}
+	}
+	return nil
+}
+
+// hasGo reports whether dir holds a .go file.
+func hasGo(dir string) bool {
+	m, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	return len(m) > 0
+}
