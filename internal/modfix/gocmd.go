@@ -147,7 +147,7 @@ func newScratch(ws *load.WorkingSet, m *load.Module, goMod []byte, t *tree) (*sc
 		s.remove()
 		return nil, err
 	}
-	gm, err := absReplaces(m, goMod)
+	gm, err := scratchGoMod(ws, m, goMod, t)
 	if err != nil {
 		return fail(err)
 	}
@@ -200,14 +200,43 @@ func newScratch(ws *load.WorkingSet, m *load.Module, goMod []byte, t *tree) (*sc
 
 func (s *scratch) remove() { os.RemoveAll(s.dir) }
 
-// absReplaces returns goMod with relative replacement directories made
-// absolute against m's directory, so that they still resolve in a copy.
-func absReplaces(m *load.Module, goMod []byte) ([]byte, error) {
+// scratchGoMod returns goMod for a copy: relative replacement directories
+// made absolute against m's directory, so that they still resolve; and,
+// in a workspace, a replace by its directory for each other workspace
+// module that m's files import but m does not require, so that the go
+// command outside the workspace finds it as the workspace build does.
+func scratchGoMod(ws *load.WorkingSet, m *load.Module, goMod []byte, t *tree) ([]byte, error) {
 	f, err := modfile.Parse(filepath.Join(m.Dir, "go.mod"), goMod, nil)
 	if err != nil {
 		return nil, err
 	}
 	changed := false
+	if len(ws.Modules) > 1 {
+		known := map[string]bool{}
+		for _, r := range f.Require {
+			known[r.Mod.Path] = true
+		}
+		for _, r := range f.Replace {
+			known[r.Old.Path] = true
+		}
+		for _, src := range t.files {
+			for _, p := range importsOf(src) {
+				o := ownedBy(ws, p)
+				if o == "" || o == m.Path || known[o] {
+					continue
+				}
+				known[o] = true
+				for _, sib := range ws.Modules {
+					if sib.Path == o {
+						if err := f.AddReplace(o, "", sib.Dir, ""); err != nil {
+							return nil, err
+						}
+						changed = true
+					}
+				}
+			}
+		}
+	}
 	for _, r := range f.Replace {
 		if r.New.Version == "" && !filepath.IsAbs(r.New.Path) {
 			abs := filepath.Join(m.Dir, filepath.FromSlash(r.New.Path))

@@ -1,0 +1,154 @@
+package modfix
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/goremover/goremover/internal/edit"
+)
+
+// applyCopy applies set (whose paths are under dir) to a copy of dir.
+func applyCopy(t *testing.T, dir string, set *edit.Set) string {
+	t.Helper()
+	c := copyDir(t, dir)
+	for _, f := range set.Files() {
+		rel, err := filepath.Rel(dir, f.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(c, rel)
+		if f.New == nil {
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := os.WriteFile(p, f.New, 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
+}
+
+func TestRemoveModule(t *testing.T) {
+	testEnv(t)
+	dir := tidyFixture(t, map[string]string{
+		"go.mod":     modApp,
+		"app/app.go": appGo,
+		"u/u.go":     uGo,
+	})
+	// Now make user unimported, but keep it required: the state rm -m
+	// is for.
+	os.Remove(filepath.Join(dir, "u", "u.go"))
+	goMod0 := readFile(t, filepath.Join(dir, "go.mod"))
+	goSum0 := readFile(t, filepath.Join(dir, "go.sum"))
+	ws, x := loadIndex(t, dir)
+
+	set, err := RemoveModule(context.Background(), ws, x, "example.com/user")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := applyCopy(t, dir, set)
+
+	want := copyDir(t, dir)
+	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "edit", "-droprequire=example.com/user")
+	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "tidy")
+	for _, name := range []string{"go.mod", "go.sum"} {
+		g, w := readFile(t, filepath.Join(got, name)), readFile(t, filepath.Join(want, name))
+		if !bytes.Equal(g, w) {
+			t.Errorf("%s:\n%s\nwant (go mod tidy):\n%s", name, g, w)
+		}
+	}
+	if bytes.Contains(readFile(t, filepath.Join(got, "go.sum")), []byte("example.com/user")) {
+		t.Error("go.sum keeps example.com/user")
+	}
+	// Nothing written.
+	if !bytes.Equal(readFile(t, filepath.Join(dir, "go.mod")), goMod0) || !bytes.Equal(readFile(t, filepath.Join(dir, "go.sum")), goSum0) {
+		t.Fatal("RemoveModule wrote the user's files")
+	}
+
+	// An imported module is blocked, with the importer listed.
+	_, err = RemoveModule(context.Background(), ws, x, "example.com/dep")
+	var be *BlockedError
+	if !errors.As(err, &be) {
+		t.Fatalf("rm dep: got %v, want *BlockedError", err)
+	}
+	if len(be.Result.Refs) != 1 || be.Result.Refs[0].Pos.File != "app/app.go" {
+		t.Errorf("refs = %+v", be.Result.Refs)
+	}
+
+	// Not required at all.
+	if _, err := RemoveModule(context.Background(), ws, x, "example.com/nope"); err == nil {
+		t.Error("rm nope: no error")
+	}
+}
+
+func TestRemoveModuleIndirect(t *testing.T) {
+	testEnv(t)
+	// user imports dep; m imports only user, so dep is // indirect. With
+	// u.go gone and user removed, dep leaves the build with it.
+	dir := tidyFixture(t, map[string]string{
+		"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire example.com/user v1.0.0\n",
+		"u/u.go": uGo,
+		"a/a.go": "package a\n",
+	})
+	os.Remove(filepath.Join(dir, "u", "u.go"))
+	if !bytes.Contains(readFile(t, filepath.Join(dir, "go.mod")), []byte("example.com/dep v1.1.0 // indirect")) {
+		t.Fatalf("fixture: dep not indirect:\n%s", readFile(t, filepath.Join(dir, "go.mod")))
+	}
+	goCmd(t, dir, []string{"GOPROXY=off"}, "mod", "vendor")
+	ws, x := loadIndex(t, dir)
+	set, err := RemoveModule(context.Background(), ws, x, "example.com/user")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := applyCopy(t, dir, set)
+	want := copyDir(t, dir)
+	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "edit", "-droprequire=example.com/user")
+	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "tidy")
+	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "vendor")
+	for _, name := range []string{"go.mod", "go.sum", "vendor/modules.txt"} {
+		g, w := readFile(t, filepath.Join(got, name)), readFile(t, filepath.Join(want, name))
+		if !bytes.Equal(g, w) {
+			t.Errorf("%s:\n%s\nwant (go mod tidy):\n%s", name, g, w)
+		}
+	}
+}
+
+func TestRemoveModuleVendor(t *testing.T) {
+	testEnv(t)
+	dir := tidyFixture(t, map[string]string{
+		"go.mod":     modApp,
+		"app/app.go": appGo,
+		"u/u.go":     uGo,
+	})
+	goCmd(t, dir, []string{"GOPROXY=off"}, "mod", "vendor")
+	os.Remove(filepath.Join(dir, "u", "u.go"))
+	ws, x := loadIndex(t, dir)
+	set, err := RemoveModule(context.Background(), ws, x, "example.com/user")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := applyCopy(t, dir, set)
+	want := copyDir(t, dir)
+	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "edit", "-droprequire=example.com/user")
+	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "tidy")
+	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "vendor")
+	for _, name := range []string{"go.mod", "go.sum", "vendor/modules.txt"} {
+		g, w := readFile(t, filepath.Join(got, name)), readFile(t, filepath.Join(want, name))
+		if !bytes.Equal(g, w) {
+			t.Errorf("%s:\n%s\nwant (go mod tidy; go mod vendor):\n%s", name, g, w)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(got, "vendor", "example.com", "user", "user.go")); err == nil {
+		t.Error("vendor/example.com/user/user.go kept")
+	}
+	if _, err := os.Stat(filepath.Join(got, "vendor", "example.com", "dep", "dep.go")); err != nil {
+		t.Error("vendor/example.com/dep/dep.go removed")
+	}
+	goCmd(t, got, []string{"GOPROXY=off", "GOFLAGS=-mod=vendor"}, "build", "./...")
+}
