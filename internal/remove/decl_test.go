@@ -15,8 +15,8 @@ import (
 func TestRemoveDecls(t *testing.T) {
 	tests := []struct {
 		name, rm, src, want string
-		allowIota       bool
-		err             string
+		allowIota           bool
+		err                 string
 	}{
 		{name: "func with doc", rm: "F",
 			src:  "package p\n\n// F does.\nfunc F() {}\n\nfunc G() {}\n",

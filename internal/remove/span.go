@@ -129,8 +129,7 @@ func (e *fileEdit) removeListItem(pos []token.Pos, end []token.Pos, i int) {
 	}
 }
 
-// apply returns src with the spans applied. Spans must not overlap,
-// except that a span inside another is dropped.
+// apply returns src with the spans applied; overlapping deletions merge.
 func (e *fileEdit) apply() []byte {
 	sp := append([]span(nil), e.spans...)
 	sort.SliceStable(sp, func(i, j int) bool {
@@ -143,7 +142,12 @@ func (e *fileEdit) apply() []byte {
 	last := 0
 	for _, s := range sp {
 		if s.start < last {
-			continue // inside a span already applied
+			// Overlaps a deletion already applied (two deletions
+			// that both took the blank line between them).
+			if s.end > last && s.repl == "" {
+				last = s.end
+			}
+			continue
 		}
 		out = append(out, e.src[last:s.start]...)
 		out = append(out, s.repl...)
