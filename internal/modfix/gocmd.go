@@ -24,7 +24,6 @@ import (
 
 	"github.com/goremover/goremover/internal/buildcfg"
 	"github.com/goremover/goremover/internal/edit"
-	"github.com/goremover/goremover/internal/index"
 	"github.com/goremover/goremover/internal/load"
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
@@ -65,11 +64,11 @@ type tree struct {
 	ign   map[string]bool   // imports of //go:build ignore files
 }
 
-// moduleTree returns module m's Go files as the index read them, with set
-// applied if set is not nil.
-func moduleTree(ws *load.WorkingSet, x *index.Index, m *load.Module, set *edit.Set) *tree {
+// moduleTree returns module m's Go files as dirs (the index's, or a scan)
+// hold them, with set applied if set is not nil.
+func moduleTree(ws *load.WorkingSet, dirs []*load.Dir, m *load.Module, set *edit.Set) *tree {
 	t := &tree{files: map[string][]byte{}, ign: map[string]bool{}}
-	for _, d := range x.Dirs {
+	for _, d := range dirs {
 		if d.Module == nil || d.Module.Dir != m.Dir {
 			continue
 		}

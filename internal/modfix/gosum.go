@@ -116,7 +116,9 @@ func editSum(data []byte, drop func(SumLine) bool, add []SumLine) []byte {
 		kept = append(kept, strings.TrimRight(string(line), "\n"))
 	}
 	if len(add) == 0 {
-		return out.Bytes()
+		// Never nil: an emptied go.sum stays, empty, as go mod tidy
+		// leaves it.
+		return append([]byte{}, out.Bytes()...)
 	}
 	sorted := sort.SliceIsSorted(kept, func(i, j int) bool { return sumLess(kept[i], kept[j]) })
 	have := map[string]bool{}

@@ -192,7 +192,7 @@ func removeFromModule(ctx context.Context, ws *load.WorkingSet, x *index.Index, 
 	if err != nil {
 		return err
 	}
-	t := moduleTree(ws, x, m, nil)
+	t := moduleTree(ws, x.Dirs, m, nil)
 
 	// The graph before, and go mod tidy's answer (and its graph) after.
 	type out struct {

@@ -47,8 +47,8 @@ func Tidy(ctx context.Context, ws *load.WorkingSet, x *index.Index, m *load.Modu
 	if err != nil {
 		return nil, nil, err
 	}
-	before := moduleTree(ws, x, m, nil)
-	after := moduleTree(ws, x, m, set)
+	before := moduleTree(ws, x.Dirs, m, nil)
+	after := moduleTree(ws, x.Dirs, m, set)
 	if !losesImport(ws, m, before, after) {
 		return goMod, goSum, nil
 	}

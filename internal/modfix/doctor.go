@@ -1,0 +1,1053 @@
+package modfix
+
+// This file is goremover doctor's engine: it opens the working set
+// tolerantly (a go.work use that points nowhere is a finding, not a load
+// failure), asks go mod tidy and go mod graph in scratch copies what the
+// build needs, and compares that with go.mod, go.sum, vendor/modules.txt,
+// go.work and the module cache. Every finding that -fix can repair
+// carries the change; Fix turns them into one edit.Set.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/parser"
+	"go/token"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/goremover/goremover/internal/edit"
+	"github.com/goremover/goremover/internal/load"
+	"github.com/goremover/goremover/internal/report"
+	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
+	"golang.org/x/mod/sumdb/dirhash"
+)
+
+// DoctorOptions configure Diagnose.
+type DoctorOptions struct {
+	// Online allows the rules that ask the module proxy (GR180-GR182),
+	// with the user's GOPROXY. Without it nothing touches the network.
+	Online bool
+}
+
+// Diagnosis is what doctor found in a working set.
+type Diagnosis struct {
+	WS       *load.WorkingSet
+	Findings []*report.Finding
+}
+
+// Fix kinds carried by findings.
+type (
+	fixRequire struct {
+		m     *load.Module
+		path  string
+		state *reqState // nil: drop
+	}
+	fixSumDrop struct {
+		m   *load.Module
+		key string
+	}
+	fixSumAdd struct {
+		m    *load.Module
+		line SumLine
+	}
+	fixReplace struct {
+		m   *load.Module
+		old module.Version
+	}
+	fixExclude struct {
+		m   *load.Module
+		mod module.Version
+	}
+	fixWorkUse struct{ path string }
+	fixVendor  struct{ m *load.Module }
+)
+
+// Diagnose checks the working set containing dir.
+func Diagnose(ctx context.Context, dir string, opts *DoctorOptions) (*Diagnosis, error) {
+	if opts == nil {
+		opts = &DoctorOptions{}
+	}
+	ws, fs, err := openDoctor(dir)
+	if err != nil {
+		return nil, err
+	}
+	d := &Diagnosis{WS: ws, Findings: fs}
+	dirs, err := ws.Scan()
+	if err != nil {
+		return nil, err
+	}
+	cache, _ := modCache(ctx)
+	for i := range ws.Modules {
+		m := &ws.Modules[i]
+		c := &checkup{ws: ws, m: m, dirs: dirs, cache: cache, opts: opts}
+		if err := c.run(ctx); err != nil {
+			return nil, err
+		}
+		d.Findings = append(d.Findings, c.out...)
+	}
+	d.Findings = append(d.Findings, workFindings(ws)...)
+	report.Sort(d.Findings)
+	return d, nil
+}
+
+// openDoctor finds the working set containing dir like load.Find, except
+// that go.work use lines naming a missing directory or one without go.mod
+// become GR120 findings (the rest of the workspace is still checked).
+func openDoctor(dir string) (*load.WorkingSet, []*report.Finding, error) {
+	ws, err := load.Find(dir)
+	if err == nil {
+		return ws, nil, nil
+	}
+	var le *load.Error
+	if !errors.As(err, &le) || !strings.Contains(le.Msg, "directory has no go.mod") {
+		return nil, nil, err
+	}
+	work := ""
+	abs, _ := filepath.Abs(dir)
+	switch gw := os.Getenv("GOWORK"); gw {
+	case "", "auto":
+		for d := abs; ; d = filepath.Dir(d) {
+			if fi, err := os.Stat(filepath.Join(d, "go.work")); err == nil && !fi.IsDir() {
+				work = filepath.Join(d, "go.work")
+				break
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	default:
+		work = gw
+	}
+	if work == "" {
+		return nil, nil, err
+	}
+	data, rerr := os.ReadFile(work)
+	if rerr != nil {
+		return nil, nil, err
+	}
+	wf, perr := modfile.ParseWork(work, data, nil)
+	if perr != nil {
+		return nil, nil, &load.Error{Msg: oneLine(perr)}
+	}
+	root := filepath.Dir(work)
+	ws = &load.WorkingSet{Root: root, Work: work, WorkSum: data}
+	var out []*report.Finding
+	for _, u := range wf.Use {
+		d := u.Path
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(root, filepath.FromSlash(d))
+		}
+		gm := filepath.Join(d, "go.mod")
+		src, rerr := os.ReadFile(gm)
+		if rerr != nil {
+			what := "has no go.mod"
+			if _, serr := os.Stat(d); serr != nil {
+				what = "does not exist"
+			}
+			out = append(out, &report.Finding{
+				Rule: ruleWorkUse.ID, Severity: ruleWorkUse.Severity, File: "go.work", Root: root,
+				Line: u.Syntax.Start.Line, Col: u.Syntax.Start.LineRune, Fixable: true,
+				Message: fmt.Sprintf("use %s: directory %s", u.Path, what),
+				Why:     "every go command in the workspace fails",
+				Fix:     fixWorkUse{path: u.Path},
+			})
+			continue
+		}
+		f, perr := modfile.Parse(gm, src, nil)
+		if perr != nil {
+			return nil, nil, &load.Error{Msg: oneLine(perr)}
+		}
+		if f.Module == nil {
+			return nil, nil, &load.Error{Pos: gm, Msg: "no module directive"}
+		}
+		ws.Modules = append(ws.Modules, load.Module{Path: f.Module.Mod.Path, Dir: d, GoMod: src, File: f})
+	}
+	if len(ws.Modules) == 0 {
+		return nil, nil, err
+	}
+	sort.Slice(ws.Modules, func(i, j int) bool { return ws.Modules[i].Dir < ws.Modules[j].Dir })
+	return ws, out, nil
+}
+
+// modCache returns GOMODCACHE.
+func modCache(ctx context.Context) (string, error) {
+	cmd := exec.CommandContext(ctx, "go", "env", "GOMODCACHE")
+	cmd.Env = goEnv()
+	out, err := cmd.Output()
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// checkup checks one module.
+type checkup struct {
+	ws    *load.WorkingSet
+	m     *load.Module
+	dirs  []*load.Dir
+	cache string
+	opts  *DoctorOptions
+	out   []*report.Finding
+
+	tree    *tree
+	tidy    *tidyResult // nil if tidy failed
+	nodes   map[module.Version]bool
+	sum     []byte
+	sumRead []SumLine
+}
+
+func (c *checkup) add(r *report.Rule, file string, line, col int, fix any, format string, args ...any) *report.Finding {
+	f := &report.Finding{
+		Rule: r.ID, Severity: r.Severity, File: file, Line: line, Col: col,
+		Message: fmt.Sprintf(format, args...), Fixable: fix != nil, Fix: fix, Root: c.m.Dir,
+	}
+	if c.ws.Work != "" {
+		f.Module = c.m.Path
+	}
+	c.out = append(c.out, f)
+	return f
+}
+
+func (c *checkup) run(ctx context.Context) error {
+	var err error
+	c.sum, err = readSum(c.m)
+	if err != nil {
+		return err
+	}
+	c.sumRead, err = ParseSum(filepath.Join(c.m.Dir, "go.sum"), c.sum)
+	if err != nil {
+		var se *SumError
+		if errors.As(err, &se) {
+			return &load.Error{Pos: fmt.Sprintf("%s:%d", se.File, se.Line), Msg: se.Msg}
+		}
+		return err
+	}
+	c.tree = moduleTree(c.ws, c.dirs, c.m, nil)
+	c.loadGraph(ctx)
+	if c.tidy != nil {
+		c.checkRequires()
+		c.checkSum()
+	}
+	c.checkReplaces()
+	c.checkExcludes()
+	c.checkVersions()
+	c.checkVendor()
+	c.checkCache()
+	if c.opts.Online {
+		c.checkOnline(ctx)
+	}
+	return nil
+}
+
+// loadGraph runs go mod tidy and go mod graph in a scratch copy; if tidy
+// fails offline, it reports GR100 and tries the graph alone.
+func (c *checkup) loadGraph(ctx context.Context) {
+	s, err := newScratch(c.ws, c.m, c.m.GoMod, c.tree)
+	if err != nil {
+		c.add(ruleOffline, "go.mod", 0, 0, nil, "cannot copy the module: %v", err)
+		return
+	}
+	defer s.remove()
+	f, sum, err := s.tidy(ctx)
+	if err != nil {
+		msg := err.Error()
+		var ge *GoError
+		if errors.As(err, &ge) {
+			msg = firstLineOf(ge.Stderr)
+		}
+		c.add(ruleOffline, "go.mod", 0, 0, nil, "go mod tidy cannot run offline: %s", msg).Why = "requirement and go.sum rules were not checked; run 'go mod download'"
+		// The graph of go.mod as it is, if that loads.
+		s2, err := newScratch(c.ws, c.m, c.m.GoMod, c.tree)
+		if err != nil {
+			return
+		}
+		defer s2.remove()
+		c.nodes, _ = s2.graph(ctx)
+		return
+	}
+	c.tidy = &tidyResult{mod: f, sum: sum}
+	c.nodes, _ = s.graph(ctx)
+}
+
+func firstLineOf(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimPrefix(s, "go: ")
+}
+
+func (c *checkup) isWorkModule(p string) bool {
+	for _, m := range c.ws.Modules {
+		if m.Path == p {
+			return true
+		}
+	}
+	return false
+}
+
+// checkRequires compares go.mod's requirements with tidy's (GR101-GR103).
+func (c *checkup) checkRequires() {
+	want := requires(c.tidy.mod)
+	have := map[string]bool{}
+	for _, r := range c.m.File.Require {
+		if have[r.Mod.Path] {
+			continue
+		}
+		have[r.Mod.Path] = true
+		line, col := r.Syntax.Start.Line, r.Syntax.Start.LineRune
+		w, ok := want[r.Mod.Path]
+		switch {
+		case !ok:
+			c.add(ruleUnusedRequire, "go.mod", line, col, fixRequire{m: c.m, path: r.Mod.Path},
+				"%s %s is required but no package needs it", r.Mod.Path, r.Mod.Version).Why = "go mod tidy would drop it"
+		case w.indirect != r.Indirect && w.version == r.Mod.Version:
+			msg := "%s is imported directly but marked // indirect"
+			if w.indirect {
+				msg = "%s is not imported directly but not marked // indirect"
+			}
+			c.add(ruleRequireLine, "go.mod", line, col, fixRequire{m: c.m, path: r.Mod.Path, state: &w}, msg, r.Mod.Path)
+		case w.version != r.Mod.Version:
+			c.add(ruleRequireLine, "go.mod", line, col, fixRequire{m: c.m, path: r.Mod.Path, state: &w},
+				"%s is required at %s but the build selects %s", r.Mod.Path, r.Mod.Version, w.version)
+		}
+	}
+	var missing []string
+	for p := range want {
+		if !have[p] && !c.isWorkModule(p) {
+			missing = append(missing, p)
+		}
+	}
+	sort.Strings(missing)
+	for _, p := range missing {
+		w := want[p]
+		file, line, col, imp := c.importer(p)
+		f := c.add(ruleMissingRequire, file, line, col, fixRequire{m: c.m, path: p, state: &w},
+			"no requirement provides %s (module %s %s)", imp, p, w.version)
+		if w.indirect {
+			f.Message = fmt.Sprintf("go.mod does not require %s %s, which the build needs", p, w.version)
+		}
+		f.Why = "go build fails: no required module provides the package"
+	}
+}
+
+// importer returns where a module file imports a package of module p.
+func (c *checkup) importer(p string) (file string, line, col int, imp string) {
+	var names []string
+	for abs := range c.tree.files {
+		names = append(names, abs)
+	}
+	sort.Strings(names)
+	for _, abs := range names {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, abs, c.tree.files[abs], parser.ImportsOnly)
+		if f == nil {
+			_ = err
+			continue
+		}
+		for _, s := range f.Imports {
+			ip, _ := strconv.Unquote(s.Path.Value)
+			if ip == p || strings.HasPrefix(ip, p+"/") {
+				rel, _ := filepath.Rel(c.m.Dir, abs)
+				pos := fset.Position(s.Path.Pos())
+				return filepath.ToSlash(rel), pos.Line, pos.Column, ip
+			}
+		}
+	}
+	return "go.mod", 0, 0, p
+}
+
+// checkSum compares go.sum with tidy's (GR104, GR105).
+func (c *checkup) checkSum() {
+	want := map[string]string{}
+	for _, l := range c.tidy.sum {
+		want[l.Key()] = l.Hash
+	}
+	have := map[string]bool{}
+	for _, l := range c.sumRead {
+		have[l.Key()] = true
+		if h, ok := want[l.Key()]; !ok {
+			c.add(ruleStaleSum, "go.sum", l.Line, 1, fixSumDrop{m: c.m, key: l.Key()}, "%s is not needed by the build", l.Key())
+		} else if h != l.Hash {
+			// The cache disagrees: GR170 reports it with the hashes.
+			continue
+		}
+	}
+	for _, l := range c.tidy.sum {
+		if !have[l.Key()] {
+			c.add(ruleMissingSum, "go.sum", 0, 0, fixSumAdd{m: c.m, line: l}, "missing go.sum line for %s", l.Key()).Why = "go build fails: missing go.sum entry"
+		}
+	}
+}
+
+// inGraph reports whether the graph has path (at version, if not "").
+func (c *checkup) inGraph(path, version string) bool {
+	for v := range c.nodes {
+		if v.Path == path && (version == "" || v.Version == version) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkReplaces reports replace residue (GR110-GR113).
+func (c *checkup) checkReplaces() {
+	var wf *modfile.WorkFile
+	if c.ws.Work != "" {
+		wf, _ = modfile.ParseWork(c.ws.Work, c.ws.WorkSum, nil)
+	}
+	repoRoot := vcsRoot(c.m.Dir)
+	for _, r := range c.m.File.Replace {
+		line, col := r.Syntax.Start.Line, r.Syntax.Start.LineRune
+		old := r.Old.Path
+		if r.Old.Version != "" {
+			old += "@" + r.Old.Version
+		}
+		if c.nodes != nil && !c.inGraph(r.Old.Path, r.Old.Version) && !c.isWorkModule(r.Old.Path) {
+			c.add(ruleReplaceUnused, "go.mod", line, col, fixReplace{m: c.m, old: r.Old},
+				"replace of %s, which is not in the build graph", old).Why = "it does nothing until the module is required again, then silently redirects it"
+		}
+		if r.New.Version == "" {
+			dir := r.New.Path
+			if !filepath.IsAbs(dir) {
+				dir = filepath.Join(c.m.Dir, filepath.FromSlash(dir))
+			}
+			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+				c.add(ruleReplaceTarget, "go.mod", line, col, nil, "replace %s => %s: directory does not exist", old, r.New.Path)
+			} else if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+				c.add(ruleReplaceTarget, "go.mod", line, col, nil, "replace %s => %s: directory has no go.mod", old, r.New.Path)
+			} else if c.ws.Work == "" && (repoRoot == "" || !within(dir, repoRoot)) {
+				c.add(ruleReplaceLocal, "go.mod", line, col, nil, "replace %s => %s points outside the repository", old, r.New.Path).Why = "a fresh clone cannot build; use a go.work workspace instead"
+			}
+		}
+		if wf != nil {
+			for _, w := range wf.Replace {
+				if w.Old.Path != r.Old.Path || (w.Old.Version != "" && r.Old.Version != "" && w.Old.Version != r.Old.Version) {
+					continue
+				}
+				if sameTarget(c.ws.Root, w.New, c.m.Dir, r.New) {
+					c.add(ruleReplaceWork, "go.mod", line, col, nil, "replace of %s is duplicated by go.work:%d", old, w.Syntax.Start.Line)
+				} else {
+					c.add(ruleReplaceWork, "go.mod", line, col, nil, "replace of %s is overridden by go.work:%d in the workspace", old, w.Syntax.Start.Line).Why = "builds in and out of the workspace use different code"
+				}
+			}
+		}
+	}
+}
+
+func sameTarget(rootA string, a module.Version, rootB string, b module.Version) bool {
+	if a.Version != "" || b.Version != "" {
+		return a == b
+	}
+	da, db := a.Path, b.Path
+	if !filepath.IsAbs(da) {
+		da = filepath.Join(rootA, da)
+	}
+	if !filepath.IsAbs(db) {
+		db = filepath.Join(rootB, db)
+	}
+	return filepath.Clean(da) == filepath.Clean(db)
+}
+
+// vcsRoot returns the nearest directory at or above dir with .git, .hg,
+// .svn or .bzr, or "".
+func vcsRoot(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		for _, v := range []string{".git", ".hg", ".svn", ".bzr"} {
+			if _, err := os.Stat(filepath.Join(d, v)); err == nil {
+				return d
+			}
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
+}
+
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// checkExcludes reports excludes of modules absent from the graph
+// (GR130). A module present at another version may be there because of
+// the exclusion, so only absent paths are reported.
+func (c *checkup) checkExcludes() {
+	if c.nodes == nil {
+		return
+	}
+	for _, e := range c.m.File.Exclude {
+		if !c.inGraph(e.Mod.Path, "") {
+			c.add(ruleExclude, "go.mod", e.Syntax.Start.Line, e.Syntax.Start.LineRune, fixExclude{m: c.m, mod: e.Mod},
+				"exclude %s %s: the module is not in the build graph", e.Mod.Path, e.Mod.Version)
+		}
+	}
+}
+
+// checkVersions reports semantic import versioning issues (GR140,
+// GR141), several major versions (GR150) and pseudo-versions (GR151).
+func (c *checkup) checkVersions() {
+	for _, r := range c.m.File.Require {
+		line, col := r.Syntax.Start.Line, r.Syntax.Start.LineRune
+		if strings.HasSuffix(r.Mod.Version, "+incompatible") {
+			c.add(ruleIncompatible, "go.mod", line, col, nil, "%s %s is +incompatible (major version %s without a /%s module path)", r.Mod.Path, r.Mod.Version, semver.Major(r.Mod.Version), semver.Major(r.Mod.Version))
+		}
+		if module.IsPseudoVersion(r.Mod.Version) {
+			c.add(rulePseudo, "go.mod", line, col, nil, "%s %s is a pseudo-version of an untagged commit", r.Mod.Path, r.Mod.Version)
+		}
+	}
+	// Imports of .../vN packages resolved in a module of another major.
+	reqs := map[string]string{}
+	for _, r := range c.m.File.Require {
+		reqs[r.Mod.Path] = r.Mod.Version
+	}
+	seen := map[string]bool{}
+	for _, src := range c.sortedSources() {
+		for _, p := range importsOf(src.data) {
+			if seen[p] || isStd(p) {
+				continue
+			}
+			seen[p] = true
+			owner := ""
+			for q := range reqs {
+				if (p == q || strings.HasPrefix(p, q+"/")) && len(q) > len(owner) {
+					owner = q
+				}
+			}
+			if owner == "" {
+				continue
+			}
+			first, _, _ := strings.Cut(strings.TrimPrefix(p[len(owner):], "/"), "/")
+			if !isMajor(first) {
+				continue
+			}
+			_, pathMajor, _ := module.SplitPathVersion(owner)
+			if strings.TrimPrefix(pathMajor, "/") != first && strings.TrimPrefix(pathMajor, ".") != first {
+				file, line, col, _ := c.importer(p)
+				if file == "go.mod" {
+					continue
+				}
+				c.add(ruleSIVImport, file, line, col, nil, "import %q is resolved in module %s %s, not in module %s/%s", p, owner, reqs[owner], owner, first)
+			}
+		}
+	}
+	// Several majors in the graph.
+	byPrefix := map[string]map[string]bool{}
+	for v := range c.nodes {
+		prefix, _, ok := module.SplitPathVersion(v.Path)
+		if !ok {
+			continue
+		}
+		if byPrefix[prefix] == nil {
+			byPrefix[prefix] = map[string]bool{}
+		}
+		byPrefix[prefix][v.Path] = true
+	}
+	var prefixes []string
+	for p, paths := range byPrefix {
+		if len(paths) > 1 {
+			prefixes = append(prefixes, p)
+		}
+	}
+	sort.Strings(prefixes)
+	for _, p := range prefixes {
+		var paths []string
+		for q := range byPrefix[p] {
+			paths = append(paths, q)
+		}
+		sort.Strings(paths)
+		line, col := 0, 0
+		for _, r := range c.m.File.Require {
+			if byPrefix[p][r.Mod.Path] {
+				line, col = r.Syntax.Start.Line, r.Syntax.Start.LineRune
+				break
+			}
+		}
+		c.add(ruleMajors, "go.mod", line, col, nil, "several major versions of %s in the build: %s", p, strings.Join(paths, ", "))
+	}
+}
+
+func isMajor(s string) bool {
+	if len(s) < 2 || s[0] != 'v' || s[1] == '0' || s == "v1" {
+		return false
+	}
+	for _, r := range s[1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+type source struct {
+	abs  string
+	data []byte
+}
+
+func (c *checkup) sortedSources() []source {
+	var out []source
+	for abs, data := range c.tree.files {
+		out = append(out, source{abs, data})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].abs < out[j].abs })
+	return out
+}
+
+// checkVendor reports vendor drift (GR160-GR162), following the checks of
+// the go command's vendor consistency (cmd/go/internal/modload/vendor.go).
+func (c *checkup) checkVendor() {
+	vdir := filepath.Join(c.m.Dir, "vendor")
+	if fi, err := os.Stat(vdir); err != nil || !fi.IsDir() {
+		return
+	}
+	txt, err := os.ReadFile(filepath.Join(vdir, "modules.txt"))
+	if len(c.m.File.Require) == 0 {
+		c.add(ruleVendorUnused, "vendor", 0, 0, fixVendor{m: c.m}, "vendor/ exists but the module requires nothing")
+		return
+	}
+	if err != nil {
+		c.add(ruleVendorDrift, "vendor/modules.txt", 0, 0, nil, "vendor/ has no modules.txt").Why = "go build fails: inconsistent vendoring; run 'go mod vendor'"
+		return
+	}
+	vm := ParseVendor(txt)
+	byPath := map[string]*VendorModule{}
+	for _, b := range vm {
+		if b.Path != "" {
+			byPath[b.Path] = b
+		}
+	}
+	pre117 := c.m.File.Go == nil || compareGo(c.m.File.Go.Version, "1.17") < 0
+	why := "go build fails: inconsistent vendoring; run 'go mod vendor'"
+	reqs := map[string]*modfile.Require{}
+	for _, r := range c.m.File.Require {
+		reqs[r.Mod.Path] = r
+		line, col := r.Syntax.Start.Line, r.Syntax.Start.LineRune
+		b := byPath[r.Mod.Path]
+		switch {
+		case b == nil || (!b.Explicit && !pre117):
+			c.add(ruleVendorDrift, "go.mod", line, col, nil, "%s@%s is explicitly required in go.mod, but not marked as explicit in vendor/modules.txt", r.Mod.Path, r.Mod.Version).Why = why
+		case b.Version != r.Mod.Version:
+			c.add(ruleVendorDrift, "go.mod", line, col, nil, "%s@%s is required in go.mod, but vendor/modules.txt has %s", r.Mod.Path, r.Mod.Version, b.Version).Why = why
+		}
+	}
+	for _, b := range vm {
+		if b.Path == "" || !b.Explicit {
+			continue
+		}
+		if _, ok := reqs[b.Path]; !ok {
+			c.add(ruleVendorDrift, "vendor/modules.txt", b.Line, 1, nil, "%s@%s is marked as explicit in vendor/modules.txt, but not explicitly required in go.mod", b.Path, b.Version).Why = why
+		}
+	}
+	for _, r := range c.m.File.Replace {
+		b := byPath[r.Old.Path]
+		want := r.New.Path
+		if r.New.Version != "" {
+			want += " " + r.New.Version
+		}
+		if b == nil {
+			if !pre117 && r.Old.Version == "" {
+				c.add(ruleVendorDrift, "go.mod", r.Syntax.Start.Line, r.Syntax.Start.LineRune, nil, "%s is replaced in go.mod, but not marked as replaced in vendor/modules.txt", r.Old.Path).Why = why
+			}
+			continue
+		}
+		if b.Replace != want && (r.Old.Version == "" || r.Old.Version == b.Version) {
+			c.add(ruleVendorDrift, "go.mod", r.Syntax.Start.Line, r.Syntax.Start.LineRune, nil, "%s is replaced by %s in go.mod, but vendor/modules.txt has %q", r.Old.Path, want, b.Replace).Why = why
+		}
+	}
+	c.checkVendoredPackages(vdir, vm)
+}
+
+// checkVendoredPackages reports listed packages that no import reaches
+// from the module's packages (GR162).
+func (c *checkup) checkVendoredPackages(vdir string, vm []*VendorModule) {
+	listed := map[string]int{} // package -> line in modules.txt
+	for _, b := range vm {
+		n := b.Line
+		for _, l := range b.Lines {
+			if !strings.HasPrefix(l, "#") && strings.TrimSpace(l) != "" {
+				listed[strings.TrimSpace(l)] = n
+			}
+			n++
+		}
+	}
+	reached := map[string]bool{}
+	var queue []string
+	for _, src := range c.sortedSources() {
+		for _, p := range importsOf(src.data) {
+			if _, ok := listed[p]; ok && !reached[p] {
+				reached[p] = true
+				queue = append(queue, p)
+			}
+		}
+	}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		ents, _ := os.ReadDir(filepath.Join(vdir, filepath.FromSlash(p)))
+		for _, e := range ents {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(vdir, filepath.FromSlash(p), e.Name()))
+			if err != nil {
+				continue
+			}
+			for _, q := range importsOf(data) {
+				if _, ok := listed[q]; ok && !reached[q] {
+					reached[q] = true
+					queue = append(queue, q)
+				}
+			}
+		}
+	}
+	var unused []string
+	for p := range listed {
+		if !reached[p] {
+			unused = append(unused, p)
+		}
+	}
+	sort.Strings(unused)
+	for _, p := range unused {
+		c.add(ruleVendorPkg, "vendor/modules.txt", listed[p], 1, nil, "vendored package %s is imported by no package", p)
+	}
+}
+
+// compareGo compares Go versions "1.22", "1.22.3" numerically (release
+// candidates compare as their release).
+func compareGo(a, b string) int {
+	num := func(parts []string, i int) int {
+		if i >= len(parts) {
+			return 0
+		}
+		f := strings.FieldsFunc(parts[i], func(r rune) bool { return r < '0' || r > '9' })
+		if len(f) == 0 {
+			return 0
+		}
+		n, _ := strconv.Atoi(f[0])
+		return n
+	}
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) || i < len(pb); i++ {
+		x, y := num(pa, i), num(pb, i)
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+// checkCache compares the module cache with go.sum for the module
+// versions of the build graph (GR170), as go mod verify does: the
+// extracted directory's hash, the recorded zip hash and the go.mod file.
+func (c *checkup) checkCache() {
+	if c.cache == "" || c.nodes == nil {
+		return
+	}
+	var jobs []SumLine
+	for _, l := range c.sumRead {
+		if c.nodes[l.Mod()] {
+			jobs = append(jobs, l)
+		}
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	ch := make(chan SumLine)
+	type bad struct {
+		l    SumLine
+		got  string
+		what string
+	}
+	var bads []bad
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for l := range ch {
+				got, what := cacheHash(c.cache, l)
+				if got != "" && got != l.Hash {
+					mu.Lock()
+					bads = append(bads, bad{l, got, what})
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, l := range jobs {
+		ch <- l
+	}
+	close(ch)
+	wg.Wait()
+	sort.Slice(bads, func(i, j int) bool { return bads[i].l.Line < bads[j].l.Line })
+	for _, b := range bads {
+		c.add(ruleCacheSum, "go.sum", b.l.Line, 1, nil, "%s: module cache %s has %s, go.sum has %s", b.l.Key(), b.what, b.got, b.l.Hash)
+	}
+}
+
+// cacheHash returns the hash of what the module cache holds for a go.sum
+// line, and what was hashed; "" if the cache does not hold it.
+func cacheHash(cache string, l SumLine) (string, string) {
+	ep, err1 := module.EscapePath(l.Path)
+	ev, err2 := module.EscapeVersion(l.Version)
+	if err1 != nil || err2 != nil {
+		return "", ""
+	}
+	dl := filepath.Join(cache, "cache", "download", filepath.FromSlash(ep), "@v")
+	if l.GoMod {
+		name := filepath.Join(dl, ev+".mod")
+		if _, err := os.Stat(name); err != nil {
+			return "", ""
+		}
+		h, err := dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) { return os.Open(name) })
+		if err != nil {
+			return "", ""
+		}
+		return h, "go.mod"
+	}
+	if data, err := os.ReadFile(filepath.Join(dl, ev+".ziphash")); err == nil {
+		if h := strings.TrimSpace(string(data)); h != l.Hash {
+			return h, "zip hash"
+		}
+	}
+	dir := filepath.Join(cache, filepath.FromSlash(ep)+"@"+ev)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return "", ""
+	}
+	h, err := dirhash.HashDir(dir, l.Path+"@"+l.Version, dirhash.Hash1)
+	if err != nil {
+		return "", ""
+	}
+	return h, "directory"
+}
+
+// checkOnline asks the module proxy about the build's modules, as go
+// list -m -u does (GR180-GR182).
+func (c *checkup) checkOnline(ctx context.Context) {
+	s, err := newScratch(c.ws, c.m, c.m.GoMod, c.tree)
+	if err != nil {
+		return
+	}
+	defer s.remove()
+	cmd := exec.CommandContext(ctx, "go", "list", "-m", "-u", "-retracted", "-json", "all")
+	cmd.Dir = s.dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		c.add(ruleOffline, "go.mod", 0, 0, nil, "go list -m -u failed: %s", firstLineOf(stderr.String()))
+		return
+	}
+	reqLine := map[string][2]int{}
+	direct := map[string]bool{}
+	for _, r := range c.m.File.Require {
+		reqLine[r.Mod.Path] = [2]int{r.Syntax.Start.Line, r.Syntax.Start.LineRune}
+		direct[r.Mod.Path] = !r.Indirect
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		var mj struct {
+			Path, Version string
+			Main          bool
+			Update        *struct{ Version string }
+			Retracted     []string
+			Deprecated    string
+		}
+		if err := dec.Decode(&mj); err != nil {
+			break
+		}
+		if mj.Main {
+			continue
+		}
+		pos := reqLine[mj.Path]
+		if len(mj.Retracted) > 0 {
+			c.add(ruleRetracted, "go.mod", pos[0], pos[1], nil, "%s %s is retracted: %s", mj.Path, mj.Version, strings.Join(mj.Retracted, "; "))
+		}
+		if mj.Deprecated != "" {
+			c.add(ruleDeprecated, "go.mod", pos[0], pos[1], nil, "%s is deprecated: %s", mj.Path, mj.Deprecated)
+		}
+		if mj.Update != nil && direct[mj.Path] {
+			c.add(ruleUpdate, "go.mod", pos[0], pos[1], nil, "%s %s: %s is available", mj.Path, mj.Version, mj.Update.Version)
+		}
+	}
+}
+
+// workFindings checks go.work against its modules (GR121).
+func workFindings(ws *load.WorkingSet) []*report.Finding {
+	if ws.Work == "" {
+		return nil
+	}
+	wf, err := modfile.ParseWork(ws.Work, ws.WorkSum, nil)
+	if err != nil {
+		return nil
+	}
+	var out []*report.Finding
+	wgo := ""
+	line := 0
+	if wf.Go != nil {
+		wgo, line = wf.Go.Version, wf.Go.Syntax.Start.Line
+	}
+	gos := map[string]bool{}
+	for _, m := range ws.Modules {
+		if m.File.Go == nil {
+			continue
+		}
+		gos[m.File.Go.Version] = true
+		if wgo != "" && compareGo(m.File.Go.Version, wgo) > 0 {
+			rel, _ := filepath.Rel(ws.Root, m.Dir)
+			out = append(out, &report.Finding{Rule: ruleWorkGo.ID, Severity: report.Error, File: "go.work", Root: ws.Root, Line: line, Col: 1,
+				Message: fmt.Sprintf("module %s (%s) requires go >= %s, but go.work lists go %s", m.Path, filepath.ToSlash(rel), m.File.Go.Version, wgo),
+				Why:     "the go command refuses the workspace"})
+		}
+	}
+	if len(gos) > 1 {
+		var vs []string
+		for v := range gos {
+			vs = append(vs, v)
+		}
+		sort.Strings(vs)
+		out = append(out, &report.Finding{Rule: ruleWorkGo.ID, Severity: report.Info, File: "go.work", Root: ws.Root, Line: line, Col: 1,
+			Message: fmt.Sprintf("workspace modules have different go lines: %s", strings.Join(vs, ", "))})
+	}
+	return out
+}
+
+// Fix returns the change that repairs every fixable finding.
+func (d *Diagnosis) Fix() (*edit.Set, error) {
+	set := &edit.Set{}
+	type modFix struct {
+		reqs     map[string]*reqState
+		dropSum  map[string]bool
+		addSum   []SumLine
+		replaces []module.Version
+		excludes []module.Version
+		vendor   bool
+	}
+	per := map[*load.Module]*modFix{}
+	get := func(m *load.Module) *modFix {
+		if per[m] == nil {
+			per[m] = &modFix{reqs: map[string]*reqState{}, dropSum: map[string]bool{}}
+		}
+		return per[m]
+	}
+	var uses []string
+	for _, f := range d.Findings {
+		switch x := f.Fix.(type) {
+		case fixRequire:
+			get(x.m).reqs[x.path] = x.state
+		case fixSumDrop:
+			get(x.m).dropSum[x.key] = true
+		case fixSumAdd:
+			mf := get(x.m)
+			mf.addSum = append(mf.addSum, x.line)
+		case fixReplace:
+			mf := get(x.m)
+			mf.replaces = append(mf.replaces, x.old)
+		case fixExclude:
+			mf := get(x.m)
+			mf.excludes = append(mf.excludes, x.mod)
+		case fixVendor:
+			get(x.m).vendor = true
+		case fixWorkUse:
+			uses = append(uses, x.path)
+		}
+	}
+	for i := range d.WS.Modules {
+		m := &d.WS.Modules[i]
+		mf := per[m]
+		if mf == nil {
+			continue
+		}
+		goMod, err := applyRequires(m, m.GoMod, mf.reqs)
+		if err != nil {
+			return nil, err
+		}
+		if len(mf.replaces)+len(mf.excludes) > 0 {
+			f, err := modfile.Parse(filepath.Join(m.Dir, "go.mod"), goMod, nil)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range mf.replaces {
+				if err := f.DropReplace(r.Path, r.Version); err != nil {
+					return nil, err
+				}
+			}
+			for _, e := range mf.excludes {
+				if err := f.DropExclude(e.Path, e.Version); err != nil {
+					return nil, err
+				}
+			}
+			f.Cleanup()
+			if goMod, err = f.Format(); err != nil {
+				return nil, err
+			}
+		}
+		p := filepath.Join(m.Dir, "go.mod")
+		if err := set.Add(&edit.File{Path: p, Old: m.GoMod, New: goMod, Mode: fileMode(p)}); err != nil {
+			return nil, err
+		}
+		if len(mf.dropSum)+len(mf.addSum) > 0 {
+			old, err := readSum(m)
+			if err != nil {
+				return nil, err
+			}
+			p := filepath.Join(m.Dir, "go.sum")
+			nf := &edit.File{Path: p, Old: old, New: editSum(old, func(l SumLine) bool { return mf.dropSum[l.Key()] }, mf.addSum), Mode: fileMode(p)}
+			if old == nil {
+				nf.Mode = 0o644
+			}
+			if len(nf.New) == 0 && old != nil {
+				nf.New = []byte{}
+			}
+			if err := set.Add(nf); err != nil {
+				return nil, err
+			}
+		}
+		if mf.vendor {
+			err := filepath.WalkDir(filepath.Join(m.Dir, "vendor"), func(p string, e fs.DirEntry, err error) error {
+				if err != nil || e.IsDir() || !e.Type().IsRegular() {
+					return err
+				}
+				data, err := os.ReadFile(p)
+				if err != nil {
+					return err
+				}
+				return set.Add(&edit.File{Path: p, Old: data, Mode: fileMode(p)})
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(uses) > 0 {
+		wf, err := modfile.ParseWork(d.WS.Work, d.WS.WorkSum, nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range uses {
+			if err := wf.DropUse(u); err != nil {
+				return nil, err
+			}
+		}
+		wf.Cleanup()
+		if err := set.Add(&edit.File{Path: d.WS.Work, Old: d.WS.WorkSum, New: modfile.Format(wf.Syntax), Mode: fileMode(d.WS.Work)}); err != nil {
+			return nil, err
+		}
+	}
+	return set, nil
+}

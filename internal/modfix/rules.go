@@ -1,0 +1,236 @@
+package modfix
+
+// This file registers the rules of goremover doctor (GR1xx) with their
+// docs. Rule IDs are stable: a rule that goes away leaves its ID unused.
+
+import "github.com/goremover/goremover/internal/report"
+
+var (
+	ruleOffline = report.Register(&report.Rule{
+		ID: "GR100", Name: "GraphUnavailableOffline", Title: "module graph cannot be loaded offline",
+		Severity: report.Warning, Since: "v0.2.0",
+		Text: `
+Doctor asks the go command (in a scratch copy, never in your tree) what
+go mod tidy would do, with GOPROXY=off: it never downloads. When the module
+cache lacks a module the build needs, the requirement and go.sum rules
+(GR101-GR105) cannot be checked, and this finding says why. Run
+'go mod download' and try again.
+`,
+	})
+	ruleUnusedRequire = report.Register(&report.Rule{
+		ID: "GR101", Name: "UnusedRequire", Title: "requirement that no package needs",
+		Severity: report.Warning, Fixable: true, Since: "v0.2.0",
+		Text: `
+A require line for a module that no package of the module imports (tests,
+every platform and //go:build ignore files included) and that no
+dependency needs: go mod tidy would drop it. It keeps a module in the
+build graph for nothing, and its go.sum lines with it.
+
+-fix drops the line, as go mod tidy does.
+`,
+		Before: "require example.com/unused v1.0.0",
+		After:  "(the line is gone)",
+	})
+	ruleMissingRequire = report.Register(&report.Rule{
+		ID: "GR102", Name: "MissingRequire", Title: "imported module that go.mod does not require",
+		Severity: report.Error, Fixable: true, Since: "v0.2.0",
+		Text: `
+A package imports a package of a module that go.mod does not require
+(go mod tidy would add it): go build fails with "no required module
+provides package". -fix adds the requirement go mod tidy adds, when the
+module cache holds the module.
+`,
+	})
+	ruleRequireLine = report.Register(&report.Rule{
+		ID: "GR103", Name: "RequireLineOutOfDate", Title: "require line with a wrong // indirect mark or version",
+		Severity: report.Info, Fixable: true, Since: "v0.2.0",
+		Text: `
+A requirement that go mod tidy would keep but write differently: marked
+// indirect although a package imports it directly, not marked although
+none does, or at a lower version than the one the build selects. -fix
+writes it as go mod tidy does; the selected version does not change.
+`,
+		Before: "require example.com/dep v1.0.0 // indirect   (imported by app/app.go)",
+		After:  "require example.com/dep v1.0.0",
+	})
+	ruleStaleSum = report.Register(&report.Rule{
+		ID: "GR104", Name: "StaleGoSum", Title: "go.sum line no build needs",
+		Severity: report.Info, Fixable: true, Since: "v0.2.0",
+		Text: `
+A go.sum line for a module version that the build does not need any
+more, typically left behind by a removed requirement: go mod tidy would
+drop it. -fix removes it.
+`,
+	})
+	ruleMissingSum = report.Register(&report.Rule{
+		ID: "GR105", Name: "MissingGoSum", Title: "go.sum line the build needs is missing",
+		Severity: report.Error, Fixable: true, Since: "v0.2.0",
+		Text: `
+The build needs a checksum that go.sum does not have: go build fails with
+"missing go.sum entry". -fix adds the line go mod tidy adds, computed from
+the module cache (the cache was verified against the checksum database
+when the module was downloaded).
+`,
+	})
+	ruleReplaceUnused = report.Register(&report.Rule{
+		ID: "GR110", Name: "ReplaceNotInGraph", Title: "replace of a module that is not in the build graph",
+		Severity: report.Warning, Fixable: true, Since: "v0.2.0",
+		Text: `
+A replace directive for a module (or module version) that the module
+graph does not contain, usually left behind when the requirement was
+removed. It does nothing until someone adds the module again, then
+silently redirects it. -fix drops the line.
+`,
+		Before: "replace example.com/old => ../old",
+		After:  "(the line is gone)",
+	})
+	ruleReplaceLocal = report.Register(&report.Rule{
+		ID: "GR111", Name: "LocalReplaceOutsideRepo", Title: "local-path replace that a fresh clone cannot resolve",
+		Severity: report.Warning, Since: "v0.2.0",
+		Text: `
+A replace with a directory target (=> ../x) that lies outside the
+module's repository, in a module that is not a workspace member: it works
+on the machine that wrote it and breaks for anyone who clones the
+repository. Use a go.work workspace for local development instead.
+`,
+	})
+	ruleReplaceTarget = report.Register(&report.Rule{
+		ID: "GR112", Name: "ReplaceTargetMissing", Title: "replace target directory does not exist or has no go.mod",
+		Severity: report.Error, Since: "v0.2.0",
+		Text: `
+A replace whose target directory does not exist, or has no go.mod: any
+build that needs the module fails.
+`,
+	})
+	ruleReplaceWork = report.Register(&report.Rule{
+		ID: "GR113", Name: "ReplaceDuplicatedByWork", Title: "replace that go.work duplicates or overrides",
+		Severity: report.Warning, Since: "v0.2.0",
+		Text: `
+A module's replace for a module that go.work also replaces. In workspace
+mode go.work's replace wins and the module's is ignored: the two say the
+same thing (redundant) or disagree (builds in and out of the workspace
+differ).
+`,
+	})
+	ruleWorkUse = report.Register(&report.Rule{
+		ID: "GR120", Name: "WorkUseMissing", Title: "go.work uses a directory that does not exist or has no go.mod",
+		Severity: report.Error, Fixable: true, Since: "v0.2.0",
+		Text: `
+A use directive of go.work names a directory that does not exist or has
+no go.mod: every go command in the workspace fails. -fix drops the use
+line.
+`,
+	})
+	ruleWorkGo = report.Register(&report.Rule{
+		ID: "GR121", Name: "WorkGoVersion", Title: "go or toolchain lines disagree across the workspace",
+		Severity: report.Warning, Since: "v0.2.0",
+		Text: `
+A workspace module requires a newer Go than go.work's go line (the go
+command refuses the workspace), or the modules' go lines differ (each is
+built with the language version of its own line, which surprises).
+`,
+	})
+	ruleExclude = report.Register(&report.Rule{
+		ID: "GR130", Name: "ExcludeUnused", Title: "exclude of a module that is not in the build graph",
+		Severity: report.Info, Fixable: true, Since: "v0.2.0",
+		Text: `
+An exclude directive for a module that the module graph does not contain
+at any version: it excludes nothing. -fix drops it.
+`,
+	})
+	ruleIncompatible = report.Register(&report.Rule{
+		ID: "GR140", Name: "IncompatibleRequire", Title: "+incompatible requirement",
+		Severity: report.Info, Since: "v0.2.0",
+		Text: `
+A requirement at a major version 2 or higher of a module without a go.mod
+(+incompatible): it escapes semantic import versioning, so an upgrade
+across major versions is not visible in import paths.
+`,
+	})
+	ruleSIVImport = report.Register(&report.Rule{
+		ID: "GR141", Name: "MajorVersionImportMismatch", Title: "import of a /vN package that a module of another major version provides",
+		Severity: report.Warning, Since: "v0.2.0",
+		Text: `
+An import path with a major version element (example.com/lib/v2/x) that
+the build resolves in a module whose path does not have it (example.com/lib
+at v1): the import does not get the v2 module, which is example.com/lib/v2.
+`,
+	})
+	ruleMajors = report.Register(&report.Rule{
+		ID: "GR150", Name: "SeveralMajorVersions", Title: "several major versions of one module in the build",
+		Severity: report.Info, Since: "v0.2.0",
+		Text: `
+The build graph holds several major versions of one module
+(example.com/lib and example.com/lib/v2): legal, but two copies of its
+state and types, often left over from a half-done migration.
+`,
+	})
+	rulePseudo = report.Register(&report.Rule{
+		ID: "GR151", Name: "PseudoVersionRequire", Title: "requirement at a pseudo-version",
+		Severity: report.Info, Since: "v0.2.0",
+		Text: `
+A requirement at a pseudo-version (v0.0.0-20240101000000-abcdef123456), an
+untagged commit: nothing says it is a release, and a tag may exist by now.
+`,
+	})
+	ruleVendorDrift = report.Register(&report.Rule{
+		ID: "GR160", Name: "InconsistentVendoring", Title: "vendor/modules.txt disagrees with go.mod",
+		Severity: report.Error, Since: "v0.2.0",
+		Text: `
+vendor/modules.txt does not match go.mod's requirements or replacements:
+go build (which uses vendor/ when it exists) fails with "inconsistent
+vendoring". Run 'go mod vendor'.
+`,
+	})
+	ruleVendorUnused = report.Register(&report.Rule{
+		ID: "GR161", Name: "VendorUnused", Title: "vendor directory that nothing uses",
+		Severity: report.Warning, Fixable: true, Since: "v0.2.0",
+		Text: `
+vendor/ exists but the module requires nothing, so no build reads it.
+-fix deletes it.
+`,
+	})
+	ruleVendorPkg = report.Register(&report.Rule{
+		ID: "GR162", Name: "VendoredPackageUnused", Title: "vendored package that no package imports",
+		Severity: report.Warning, Since: "v0.2.0",
+		Text: `
+vendor/modules.txt lists a package that no package of the module, or of
+the vendored packages it imports, imports: go mod vendor would not copy
+it. Run 'go mod vendor'.
+`,
+	})
+	ruleCacheSum = report.Register(&report.Rule{
+		ID: "GR170", Name: "ModuleCacheMismatch", Title: "module cache content disagrees with go.sum",
+		Severity: report.Error, Since: "v0.2.0",
+		Text: `
+The module cache holds a module version whose content does not hash to
+the go.sum line (what 'go mod verify' checks): the cache was modified
+after download, or go.sum is wrong. Run 'go clean -modcache' or check
+go.sum against the checksum database.
+`,
+	})
+	ruleRetracted = report.Register(&report.Rule{
+		ID: "GR180", Name: "RetractedVersion", Title: "retracted module version in the build",
+		Severity: report.Warning, Online: true, Since: "v0.2.0",
+		Text: `
+The build selects a version its authors retracted (found with -online, as
+go list -m -u does).
+`,
+	})
+	ruleDeprecated = report.Register(&report.Rule{
+		ID: "GR181", Name: "DeprecatedModule", Title: "deprecated module in the build",
+		Severity: report.Warning, Online: true, Since: "v0.2.0",
+		Text: `
+A module in the build is deprecated by its authors (a // Deprecated:
+comment in its latest go.mod, found with -online).
+`,
+	})
+	ruleUpdate = report.Register(&report.Rule{
+		ID: "GR182", Name: "UpdateAvailable", Title: "newer version of a required module",
+		Severity: report.Info, Online: true, Since: "v0.2.0",
+		Text: `
+A newer release of a directly required module exists (found with
+-online, as go list -m -u does). Doctor reports it and never upgrades.
+`,
+	})
+)
