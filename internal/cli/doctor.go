@@ -1,0 +1,328 @@
+package cli
+
+// This file is goremover doctor: dependency residue in go.mod, go.sum,
+// vendor/, replace lines, go.work and the module cache, found offline by
+// package modfix, printed through package report, and repaired with -fix
+// as one snapshotted change through package txn.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/goremover/goremover/internal/edit"
+	"github.com/goremover/goremover/internal/modfix"
+	"github.com/goremover/goremover/internal/report"
+	"github.com/goremover/goremover/internal/txn"
+)
+
+var cmdDoctor = &Command{
+	UsageLine: "goremover doctor [-C dir] [-json] [-sarif] [-fail-on severity] [-fix] [-n] [-online]",
+	Short:     "find and repair dependency residue in go.mod, go.sum, vendor and go.work",
+	Long: `
+Doctor checks the working set's module files for what removals leave
+behind and what breaks builds: requirements no package needs and missing
+ones, stale and missing go.sum lines, replace and exclude lines that do
+nothing or point nowhere, go.work use lines without a module, vendor/
+drift, semantic import versioning problems, several major versions of
+one module, and module cache content that disagrees with go.sum.
+
+Each finding has a stable rule ID (GR1xx), a position in go.mod, go.sum,
+go.work, vendor/modules.txt or a Go file, a severity (error, warning or
+info), a message, and whether -fix can repair it:
+
+	go.mod:7:2: GR101 warning: example.com/gen v1.0.0 is required but no package needs it (fixable)
+		go mod tidy would drop it
+
+'goremover help GR101' prints a rule's documentation.
+
+What the build needs is go mod tidy's and go mod graph's answer, asked
+in a scratch copy of each module with GOPROXY=off: doctor never writes
+your tree to find out, and never touches the network. A requirement that
+only a //go:build ignore file imports is needed. When the module cache
+lacks a module, the requirement and go.sum rules are skipped and GR100
+says so.
+
+The -json flag prints {"findings": [...]} with rule, severity, message,
+file, line, col, fixable and why; in a workspace each finding also has
+"module". The -sarif flag prints a SARIF 2.1.0 log for code scanning.
+
+The -fail-on flag sets the lowest severity that makes doctor exit 1
+(error, warning or info; default warning).
+
+The -fix flag repairs every fixable finding as one change, applied under
+goremover's safety contract (hash check, snapshot, atomic writes; see
+'goremover help rm'), then checks the result again; if the fix leaves a
+fixable finding or brings a new error, the snapshot is restored and
+doctor exits 1. -fix never changes which version of a module the build
+selects. The -n flag prints the fix as a unified diff and writes nothing.
+
+The -online flag also asks the module proxy (GOPROXY), as go list -m -u
+does, for retracted versions in use, deprecated modules and available
+updates (GR180-GR182).
+
+Doctor exits 0 when no finding is at or above -fail-on (with -fix: when
+the fix is applied and checked; remaining unfixable findings are
+printed), 1 when some finding is (with -fix: when the fix failed and was
+rolled back), and 2 for bad usage or input, such as a go.mod that does
+not parse.
+
+Example:
+
+	$ goremover doctor
+	$ goremover doctor -n -fix
+	$ goremover doctor -sarif > doctor.sarif
+`,
+}
+
+var (
+	doctorDir    string
+	doctorJSON   bool
+	doctorSARIF  bool
+	doctorFailOn string
+	doctorFix    bool
+	doctorDryRun bool
+	doctorOnline bool
+)
+
+func init() {
+	cmdDoctor.Run = runDoctor
+	f := &cmdDoctor.Flag
+	f.StringVar(&doctorDir, "C", "", "run as if goremover were started in `dir`")
+	f.BoolVar(&doctorJSON, "json", false, "print findings as JSON")
+	f.BoolVar(&doctorSARIF, "sarif", false, "print findings as SARIF 2.1.0")
+	f.StringVar(&doctorFailOn, "fail-on", "warning", "exit 1 on findings at or above `severity`: error, warning or info")
+	f.BoolVar(&doctorFix, "fix", false, "repair fixable findings")
+	f.BoolVar(&doctorDryRun, "n", false, "with -fix, print the change as a unified diff; write nothing")
+	f.BoolVar(&doctorDryRun, "dry-run", false, "same as -n")
+	f.BoolVar(&doctorOnline, "online", false, "also ask the module proxy about retracted, deprecated and updated modules")
+	commands = append(commands, cmdDoctor)
+	for _, r := range report.Rules() {
+		topics = append(topics, &Command{UsageLine: "goremover " + r.ID, Short: r.Title, Long: r.Doc()})
+	}
+}
+
+// doctorFixResult is doctor -fix's JSON output: the SPEC's apply shape,
+// with the findings fixed and those that remain.
+type doctorFixResult struct {
+	Snapshot  string            `json:"snapshot"`
+	Removed   []string          `json:"removed"`
+	Files     []rmFile          `json:"files"`
+	Verified  string            `json:"verified"`
+	DryRun    bool              `json:"dry_run,omitempty"`
+	Diff      string            `json:"diff,omitempty"`
+	Fixed     []*report.Finding `json:"fixed"`
+	Remaining []*report.Finding `json:"findings"`
+}
+
+func runDoctor(ctx context.Context, cmd *Command, args []string) error {
+	if len(args) > 0 {
+		return &UsageError{Cmd: cmd, Msg: "no arguments allowed"}
+	}
+	failOn, err := report.ParseSeverity(doctorFailOn)
+	if err != nil {
+		return &UsageError{Cmd: cmd, Msg: "-fail-on: " + err.Error()}
+	}
+	if doctorJSON && doctorSARIF {
+		return &UsageError{Cmd: cmd, Msg: "-json and -sarif are exclusive"}
+	}
+	if doctorDryRun && !doctorFix {
+		doctorFix = true // -n alone shows what -fix would do
+	}
+	f := buildFlags{dir: doctorDir}
+	cwd, err := f.cwd()
+	if err != nil {
+		return err
+	}
+	opts := &modfix.DoctorOptions{Online: doctorOnline}
+	d, err := modfix.Diagnose(ctx, cwd, opts)
+	if err != nil {
+		return err
+	}
+	display := func(f *report.Finding) string {
+		p := f.Pos()
+		if f.Root != "" {
+			if rel, err := filepath.Rel(cwd, filepath.Join(f.Root, filepath.FromSlash(f.File))); err == nil {
+				p = filepath.ToSlash(rel) + strings.TrimPrefix(p, f.File)
+			}
+		}
+		return p
+	}
+	if !doctorFix {
+		if err := printFindings(d, display, cwd); err != nil {
+			return err
+		}
+		if n := report.Count(d.Findings, failOn); n > 0 {
+			return &BlockedError{}
+		}
+		return nil
+	}
+	return doctorApply(ctx, d, display, opts)
+}
+
+func printFindings(d *modfix.Diagnosis, display func(*report.Finding) string, cwd string) error {
+	switch {
+	case doctorJSON:
+		return report.JSON(Stdout, d.Findings)
+	case doctorSARIF:
+		root := d.WS.Root
+		if r := vcsRootOf(root); r != "" {
+			root = r
+		}
+		return report.SARIF(Stdout, d.Findings, toolVersion(), root)
+	}
+	if err := report.Text(Stdout, d.Findings, display); err != nil {
+		return err
+	}
+	if len(d.Findings) == 0 {
+		return nil
+	}
+	counts := map[report.Severity]int{}
+	fixable := 0
+	for _, f := range d.Findings {
+		counts[f.Severity]++
+		if f.Fixable {
+			fixable++
+		}
+	}
+	var parts []string
+	for _, s := range []report.Severity{report.Error, report.Warning, report.Info} {
+		if counts[s] > 0 {
+			parts = append(parts, plural(counts[s], s.String()))
+		}
+	}
+	msg := fmt.Sprintf("%s (%s)", plural(len(d.Findings), "finding"), strings.Join(parts, ", "))
+	if fixable > 0 {
+		msg += fmt.Sprintf("; %d fixable with 'goremover doctor -fix'", fixable)
+	}
+	fmt.Fprintln(Stdout, msg)
+	return nil
+}
+
+// doctorApply repairs the fixable findings: -n prints the diff; otherwise
+// the change is applied with txn and checked by diagnosing again.
+func doctorApply(ctx context.Context, d *modfix.Diagnosis, display func(*report.Finding) string, opts *modfix.DoctorOptions) error {
+	var fixed, remaining []*report.Finding
+	for _, f := range d.Findings {
+		if f.Fixable {
+			fixed = append(fixed, f)
+		} else {
+			remaining = append(remaining, f)
+		}
+	}
+	set, err := d.Fix()
+	if err != nil {
+		return err
+	}
+	res := &doctorFixResult{Removed: []string{}, Files: []rmFile{}, Fixed: fixed, Remaining: remaining}
+	if res.Fixed == nil {
+		res.Fixed = []*report.Finding{}
+	}
+	if res.Remaining == nil {
+		res.Remaining = []*report.Finding{}
+	}
+	for _, f := range set.Files() {
+		mod, rel := d.WS.Rel(f.Path)
+		if d.WS.Work == "" {
+			mod = ""
+		} else if mod == "" {
+			rel, _ = filepath.Rel(d.WS.Root, f.Path)
+			rel = filepath.ToSlash(rel)
+		}
+		res.Files = append(res.Files, rmFile{Module: mod, File: rel, Action: f.Action()})
+	}
+	if set.Len() == 0 {
+		if doctorJSON {
+			return printJSON(res)
+		}
+		if err := report.Text(Stdout, remaining, display); err != nil {
+			return err
+		}
+		fmt.Fprintln(Stdout, "nothing to fix")
+		return nil
+	}
+	if doctorDryRun {
+		if doctorJSON {
+			var b strings.Builder
+			if err := edit.Diff(&b, d.WS.Root, set); err != nil {
+				return err
+			}
+			res.DryRun, res.Diff = true, b.String()
+			return printJSON(res)
+		}
+		return edit.Diff(Stdout, d.WS.Root, set)
+	}
+	snap, err := txn.Apply(d.WS.Root, set, txn.Meta{Command: "doctor --fix"}, modFiles(d.WS))
+	if err != nil {
+		return err
+	}
+	res.Snapshot = snap.ID
+	// Check: every fixable finding is gone and no new error appeared.
+	after, err := modfix.Diagnose(ctx, d.WS.Root, opts)
+	if err == nil {
+		err = checkFixed(d.Findings, after.Findings)
+	}
+	if err != nil {
+		if _, rerr := txn.Restore(d.WS.Root, snap.ID, true); rerr != nil {
+			return fmt.Errorf("%v; restoring snapshot %s also failed: %v", err, snap.ID, rerr)
+		}
+		return &BlockedError{Msg: fmt.Sprintf("doctor -fix: %v; the snapshot %s is restored, nothing changed", err, snap.ID)}
+	}
+	res.Verified = "doctor"
+	if doctorJSON {
+		return printJSON(res)
+	}
+	for _, f := range fixed {
+		fmt.Fprintf(Stdout, "fixed %s: %s %s\n", display(f), f.Rule, f.Message)
+	}
+	if err := report.Text(Stdout, remaining, display); err != nil {
+		return err
+	}
+	fmt.Fprintf(Stdout, "%s changed; snapshot %s (undo: goremover rollback %s)\n", plural(len(res.Files), "file"), snap.ID, snap.ID)
+	return nil
+}
+
+// checkFixed reports an error if a fixable finding remains after the fix
+// or an error finding appeared that was not there before.
+func checkFixed(before, after []*report.Finding) error {
+	key := func(f *report.Finding) string { return f.Rule + "\x00" + f.Module + "\x00" + f.Message }
+	had := map[string]bool{}
+	for _, f := range before {
+		had[key(f)] = true
+	}
+	for _, f := range after {
+		if f.Fixable {
+			return fmt.Errorf("%s still reports %s: %s", f.Pos(), f.Rule, f.Message)
+		}
+		if f.Severity == report.Error && !had[key(f)] {
+			return fmt.Errorf("the fix brings %s: %s", f.Rule, f.Message)
+		}
+	}
+	return nil
+}
+
+func vcsRootOf(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		if fileExists(filepath.Join(d, ".git")) {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+func toolVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
