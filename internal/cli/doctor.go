@@ -7,6 +7,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/goremover/goremover/internal/edit"
+	"github.com/goremover/goremover/internal/load"
 	"github.com/goremover/goremover/internal/modfix"
 	"github.com/goremover/goremover/internal/report"
 	"github.com/goremover/goremover/internal/txn"
@@ -110,7 +112,7 @@ func init() {
 type doctorFixResult struct {
 	Snapshot  string            `json:"snapshot"`
 	Removed   []string          `json:"removed"`
-	Files     []rmFile          `json:"files"`
+	Files     []doctorFile      `json:"files"`
 	Verified  string            `json:"verified"`
 	DryRun    bool              `json:"dry_run,omitempty"`
 	Diff      string            `json:"diff,omitempty"`
@@ -191,10 +193,10 @@ func printFindings(d *modfix.Diagnosis, display func(*report.Finding) string, cw
 	var parts []string
 	for _, s := range []report.Severity{report.Error, report.Warning, report.Info} {
 		if counts[s] > 0 {
-			parts = append(parts, plural(counts[s], s.String()))
+			parts = append(parts, countOf(counts[s], s.String()))
 		}
 	}
-	msg := fmt.Sprintf("%s (%s)", plural(len(d.Findings), "finding"), strings.Join(parts, ", "))
+	msg := fmt.Sprintf("%s (%s)", countOf(len(d.Findings), "finding"), strings.Join(parts, ", "))
 	if fixable > 0 {
 		msg += fmt.Sprintf("; %d fixable with 'goremover doctor -fix'", fixable)
 	}
@@ -217,7 +219,7 @@ func doctorApply(ctx context.Context, d *modfix.Diagnosis, display func(*report.
 	if err != nil {
 		return err
 	}
-	res := &doctorFixResult{Removed: []string{}, Files: []rmFile{}, Fixed: fixed, Remaining: remaining}
+	res := &doctorFixResult{Removed: []string{}, Files: []doctorFile{}, Fixed: fixed, Remaining: remaining}
 	if res.Fixed == nil {
 		res.Fixed = []*report.Finding{}
 	}
@@ -232,11 +234,11 @@ func doctorApply(ctx context.Context, d *modfix.Diagnosis, display func(*report.
 			rel, _ = filepath.Rel(d.WS.Root, f.Path)
 			rel = filepath.ToSlash(rel)
 		}
-		res.Files = append(res.Files, rmFile{Module: mod, File: rel, Action: f.Action()})
+		res.Files = append(res.Files, doctorFile{Module: mod, File: rel, Action: f.Action()})
 	}
 	if set.Len() == 0 {
 		if doctorJSON {
-			return printJSON(res)
+			return doctorJSONOut(res)
 		}
 		if err := report.Text(Stdout, remaining, display); err != nil {
 			return err
@@ -251,11 +253,11 @@ func doctorApply(ctx context.Context, d *modfix.Diagnosis, display func(*report.
 				return err
 			}
 			res.DryRun, res.Diff = true, b.String()
-			return printJSON(res)
+			return doctorJSONOut(res)
 		}
 		return edit.Diff(Stdout, d.WS.Root, set)
 	}
-	snap, err := txn.Apply(d.WS.Root, set, txn.Meta{Command: "doctor --fix"}, modFiles(d.WS))
+	snap, err := txn.Apply(d.WS.Root, set, txn.Meta{Command: "doctor --fix"}, doctorModFiles(d.WS))
 	if err != nil {
 		return err
 	}
@@ -273,7 +275,7 @@ func doctorApply(ctx context.Context, d *modfix.Diagnosis, display func(*report.
 	}
 	res.Verified = "doctor"
 	if doctorJSON {
-		return printJSON(res)
+		return doctorJSONOut(res)
 	}
 	for _, f := range fixed {
 		fmt.Fprintf(Stdout, "fixed %s: %s %s\n", display(f), f.Rule, f.Message)
@@ -281,7 +283,7 @@ func doctorApply(ctx context.Context, d *modfix.Diagnosis, display func(*report.
 	if err := report.Text(Stdout, remaining, display); err != nil {
 		return err
 	}
-	fmt.Fprintf(Stdout, "%s changed; snapshot %s (undo: goremover rollback %s)\n", plural(len(res.Files), "file"), snap.ID, snap.ID)
+	fmt.Fprintf(Stdout, "%s changed; snapshot %s (undo: goremover rollback %s)\n", countOf(len(res.Files), "file"), snap.ID, snap.ID)
 	return nil
 }
 
@@ -302,6 +304,45 @@ func checkFixed(before, after []*report.Finding) error {
 		}
 	}
 	return nil
+}
+
+// doctorFile is a changed file in doctor -fix's JSON.
+type doctorFile struct {
+	Module string `json:"module,omitempty"`
+	File   string `json:"file"`
+	Action string `json:"action"`
+}
+
+func doctorJSONOut(v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = Stdout.Write(append(b, '\n'))
+	return err
+}
+
+// doctorModFiles returns the module files the snapshot keeps whether or
+// not the fix changes them.
+func doctorModFiles(ws *load.WorkingSet) []string {
+	var out []string
+	for _, m := range ws.Modules {
+		for _, n := range []string{"go.mod", "go.sum", filepath.Join("vendor", "modules.txt")} {
+			out = append(out, filepath.Join(m.Dir, n))
+		}
+	}
+	if ws.Work != "" {
+		out = append(out, ws.Work, ws.Work+".sum")
+	}
+	return out
+}
+
+// countOf returns "1 file", "2 files"; "info" has no plural.
+func countOf(n int, word string) string {
+	if n == 1 || word == "info" {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func vcsRootOf(dir string) string {

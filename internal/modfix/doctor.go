@@ -89,7 +89,7 @@ func Diagnose(ctx context.Context, dir string, opts *DoctorOptions) (*Diagnosis,
 	if err != nil {
 		return nil, err
 	}
-	cache, _ := modCache(ctx)
+	cache := cacheDir()
 	for i := range ws.Modules {
 		m := &ws.Modules[i]
 		c := &checkup{ws: ws, m: m, dirs: dirs, cache: cache, opts: opts}
@@ -180,17 +180,6 @@ func openDoctor(dir string) (*load.WorkingSet, []*report.Finding, error) {
 	}
 	sort.Slice(ws.Modules, func(i, j int) bool { return ws.Modules[i].Dir < ws.Modules[j].Dir })
 	return ws, out, nil
-}
-
-// modCache returns GOMODCACHE.
-func modCache(ctx context.Context) (string, error) {
-	cmd := exec.CommandContext(ctx, "go", "env", "GOMODCACHE")
-	cmd.Env = goEnv()
-	out, err := cmd.Output()
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(string(out)), nil
 }
 
 // checkup checks one module.

@@ -252,7 +252,11 @@ func scratchGoMod(ws *load.WorkingSet, m *load.Module, goMod []byte, t *tree) ([
 	return f.Format()
 }
 
-// goEnv is the environment of every go command modfix runs.
+// goEnv is the environment of every go command modfix runs. The module
+// proxy is the module cache itself (file://GOMODCACHE/cache/download):
+// the go command can then resolve, offline, what the cache holds (an
+// import no requirement provides, a "latest" query), which GOPROXY=off
+// refuses; without a cache directory it is GOPROXY=off.
 func goEnv() []string {
 	flags := "-mod=mod"
 	// Keep -modcacherw: the copy may extract cached zips into the module
@@ -262,17 +266,39 @@ func goEnv() []string {
 			flags += " -modcacherw"
 		}
 	}
+	proxy := "off"
+	if c := cacheDir(); c != "" {
+		proxy = "file://" + filepath.ToSlash(filepath.Join(c, "cache", "download"))
+		if !strings.HasPrefix(proxy, "file:///") {
+			proxy = "file:///" + strings.TrimPrefix(proxy, "file://")
+		}
+	}
 	return append(os.Environ(),
 		"GOFLAGS="+flags,
-		"GOPROXY=off",
+		"GOPROXY="+proxy,
 		"GOWORK=off",
 		"GOTOOLCHAIN=local",
 		// Lines tidy would add are not checked against the checksum
-		// database (that needs the network); modfix never adds lines
-		// that the removal does not call for.
+		// database (that needs the network): their hashes come from the
+		// cache, which was checked when the module was downloaded.
 		"GONOSUMDB=*",
 		"GOSUMDB=off",
 	)
+}
+
+// cacheDir returns GOMODCACHE, or "" if the go command cannot say.
+func cacheDir() string {
+	cmd := exec.Command("go", "env", "GOMODCACHE")
+	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off", "GOTOOLCHAIN=local")
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	d := strings.TrimSpace(string(out))
+	if fi, err := os.Stat(filepath.Join(d, "cache", "download")); err != nil || !fi.IsDir() {
+		return ""
+	}
+	return d
 }
 
 // run runs the go command in the scratch copy and returns its stdout.
