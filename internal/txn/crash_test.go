@@ -38,6 +38,12 @@ func TestChild(t *testing.T) {
 		set := bigSet(t, root)
 		fmt.Println("ready")
 		_, err = Apply(root, set, Meta{Command: "prune"}, extras)
+	case "verify":
+		// Killed during the verification.
+		if _, err = Begin(root, fixtureSet(t, root), Meta{Command: "rm"}, extras); err == nil {
+			fmt.Println("verifying")
+			time.Sleep(time.Minute)
+		}
 	case "recover":
 		_, err = Recover(root)
 	case "restore":
@@ -363,4 +369,77 @@ func TestKill(t *testing.T) {
 		}
 	}
 	t.Logf("outcomes: %v", kinds)
+}
+
+// TestTx: Begin holds the lock and leaves the journal "applying" until
+// Commit or Rollback, so that a kill during the verification is undone
+// by Recover, and Recover by another process meanwhile does nothing.
+func TestTx(t *testing.T) {
+	root := fastFixture(t)
+	orig := readTree(t, root)
+	tx, err := Begin(root, fixtureSet(t, root), Meta{Command: "rm"}, extras)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := applied(root, orig, fixtureSet0(t, orig, root))
+	mustEqual(t, root, want, "after Begin")
+	if s := tx.Snapshot(); s.State != "applying" {
+		t.Errorf("state = %q", s.State)
+	}
+	// Recover, as another command would run it: the lock is held, so
+	// it leaves the apply alone. (flock locks belong to open files, so
+	// this process's second open conflicts like another process's.)
+	if s, err := Recover(root); s != nil || err != nil {
+		t.Fatalf("Recover during a Tx = %v, %v", s, err)
+	}
+	mustEqual(t, root, want, "after Recover during the Tx")
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	mustEqual(t, root, orig, "after Rollback")
+	if s := tx.Snapshot(); s.State != "rolled back" {
+		t.Errorf("state = %q", s.State)
+	}
+	if err := tx.Commit(); err == nil {
+		t.Error("Commit after Rollback: no error")
+	}
+
+	tx, err = Begin(root, fixtureSet(t, root), Meta{Command: "rm"}, extras)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if s := tx.Snapshot(); s.State != "applied" {
+		t.Errorf("state = %q", s.State)
+	}
+	mustEqual(t, root, want, "after Commit")
+
+	// Killed while verifying.
+	root = fastFixture(t)
+	cmd := childCmd("verify", root, 0)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if line != "verifying\n" {
+		cmd.Process.Kill()
+		t.Fatalf("child: %q, %v", line, err)
+	}
+	mustEqual(t, root, want, "while verifying")
+	if s, err := Recover(root); s != nil || err != nil {
+		t.Fatalf("Recover while the child verifies = %v, %v", s, err)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	s, err := Recover(root)
+	if err != nil || s == nil || s.State != "restored (interrupted)" {
+		t.Fatalf("Recover = %+v, %v", s, err)
+	}
+	mustEqual(t, root, orig, "after Recover")
 }

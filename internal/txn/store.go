@@ -333,11 +333,11 @@ func Restore(root, id string, force bool) (*Snapshot, error) {
 		var mod []string
 		for _, f := range e.rec.Files {
 			p := fromSlash(root, f.File)
-			after, err := equalState(p, f.After, false)
+			after, err := equalState(p, f.After)
 			if err != nil {
 				return nil, err
 			}
-			before, err := equalState(p, f.Before, false)
+			before, err := equalState(p, f.Before)
 			if err != nil {
 				return nil, err
 			}

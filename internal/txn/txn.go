@@ -13,6 +13,7 @@
 // The journal only records the phase of the snapshot:
 //
 //	applying               snapshot durable, the tree may be partly written
+//	                       (or, after Begin, written and being verified)
 //	applied                every write is durable
 //	failed (restored)      a write failed; the tree was restored
 //	restored (interrupted) Recover restored an interrupted apply
@@ -20,7 +21,11 @@
 //	rolled back            Restore is done
 //
 // A journal whose last state is "applying" or "rolling back", when nobody
-// holds the lock, is an interrupted operation: Recover restores it.
+// holds the lock, is an interrupted operation: Recover restores it. A
+// journal without a state belongs to an apply that crashed before its
+// first write to the tree; the next holder of the lock deletes it.
+//
+// Every write goes through step, which counts it for Faults.
 package txn
 
 import (
@@ -139,6 +144,10 @@ func errMsg(err error) string {
 	if errors.As(err, &pe) {
 		return pe.Op + ": " + pe.Err.Error()
 	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Op + ": " + le.Err.Error()
+	}
 	return err.Error()
 }
 
@@ -217,6 +226,79 @@ const modeBits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
 // relative to root. If a write fails, Apply restores the tree from the
 // snapshot and returns a *WriteError.
 func Apply(root string, set *edit.Set, meta Meta, extra []string) (*Snapshot, error) {
+	t, err := Begin(root, set, meta, extra)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Commit(); err != nil {
+		return nil, err
+	}
+	return t.Snapshot(), nil
+}
+
+// Tx is an apply whose writes are made but not yet committed, so that it
+// can be verified first: until Commit, the journal still says
+// "applying" and the lock stays held, so that a crash or kill during the
+// verification is undone by the next Recover like one during the writes
+// (SPEC, safety contract 5 and 6). The process that holds a Tx must end
+// it with Commit or Rollback, and must not call Apply, Restore or
+// Recover on the same root meanwhile (they would wait for its lock).
+type Tx struct {
+	root string
+	sdir string
+	rec  *record
+	lk   *fileLock
+}
+
+// Snapshot returns the apply's snapshot.
+func (t *Tx) Snapshot() *Snapshot {
+	st := stateApplying
+	if t.lk == nil {
+		st = readJournal(t.sdir)
+	}
+	return t.rec.snapshot(st)
+}
+
+// Commit marks the apply complete and releases the lock. If the journal
+// cannot be written, the tree is restored and a *WriteError returned.
+func (t *Tx) Commit() error {
+	if t.lk == nil {
+		return errors.New("transaction already ended")
+	}
+	defer t.end()
+	if err := appendJournal(t.sdir, stateApplied); err != nil {
+		werr := &WriteError{Path: relPath(t.root, filepath.Join(t.sdir, "journal")), Err: err}
+		if rerr := restoreTree(t.root, t.sdir, t.rec); rerr != nil {
+			werr.Restore = rerr
+			return werr
+		}
+		appendJournal(t.sdir, stateFailed)
+		return werr
+	}
+	return nil
+}
+
+// Rollback restores the tree from the snapshot (say, because
+// verification failed), marks it rolled back and releases the lock.
+func (t *Tx) Rollback() error {
+	if t.lk == nil {
+		return errors.New("transaction already ended")
+	}
+	defer t.end()
+	if err := restoreTree(t.root, t.sdir, t.rec); err != nil {
+		return fmt.Errorf("rolling back %s: %w; the next goremover command will retry", t.rec.ID, err)
+	}
+	return appendJournal(t.sdir, stateRolledBack)
+}
+
+func (t *Tx) end() {
+	t.lk.unlock()
+	t.lk = nil
+}
+
+// Begin is Apply without the commit: it makes every write and returns
+// the Tx, holding the lock, for Commit or Rollback.
+func Begin(root string, set *edit.Set, meta Meta, extra []string) (*Tx, error) {
 	resetWrites()
 	root, err := cleanRoot(root)
 	if err != nil {
@@ -232,7 +314,12 @@ func Apply(root string, set *edit.Set, meta Meta, extra []string) (*Snapshot, er
 	if err != nil {
 		return nil, err
 	}
-	defer lk.unlock()
+	ok := false
+	defer func() {
+		if !ok {
+			lk.unlock()
+		}
+	}()
 	if _, err := recoverLocked(root); err != nil {
 		return nil, err
 	}
@@ -324,16 +411,8 @@ func Apply(root string, set *edit.Set, meta Meta, extra []string) (*Snapshot, er
 		appendJournal(sdir, stateFailed)
 		return nil, werr
 	}
-	if err := appendJournal(sdir, stateApplied); err != nil {
-		werr := &WriteError{Path: relPath(root, filepath.Join(sdir, "journal")), Err: err}
-		if rerr := restoreTree(root, sdir, rec); rerr != nil {
-			werr.Restore = rerr
-			return nil, werr
-		}
-		appendJournal(sdir, stateFailed)
-		return nil, werr
-	}
-	return rec.snapshot(stateApplied), nil
+	ok = true
+	return &Tx{root: root, sdir: sdir, rec: rec, lk: lk}, nil
 }
 
 func cleanRoot(root string) (string, error) {
@@ -552,8 +631,17 @@ func sortDirs(ds []dirRec) {
 // newSnapshotDir creates root/.goremover/snapshots/ID and sets rec.ID.
 func newSnapshotDir(root string, rec *record) (string, error) {
 	base := filepath.Join(root, dotDir, "snapshots")
-	if err := os.MkdirAll(base, 0o755); err != nil {
-		return "", &WriteError{Path: relPath(root, base), Err: err}
+	if _, err := os.Stat(base); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(base, 0o755); err != nil {
+			return "", &WriteError{Path: relPath(root, base), Err: err}
+		}
+		// First use: make .goremover itself durable, or a power loss
+		// could keep the tree's renames and lose the snapshot.
+		for _, d := range []string{filepath.Dir(base), root} {
+			if err := syncDir(d); err != nil {
+				return "", &WriteError{Path: relPath(root, d), Err: err}
+			}
+		}
 	}
 	for {
 		var b [2]byte
@@ -733,14 +821,15 @@ func syncDirs(dirs map[string]bool) *dirErr {
 	return nil
 }
 
-// equalState reports whether the file at p has state v (nil: absent).
-func equalState(p string, v *version, checkMode bool) (bool, error) {
-	data, mode, exists, err := readState(p)
+// equalState reports whether the file at p has the content of v (nil:
+// absent).
+func equalState(p string, v *version) (bool, error) {
+	data, _, exists, err := readState(p)
 	if err != nil {
 		return false, err
 	}
 	if v == nil || !exists {
 		return v == nil && !exists, nil
 	}
-	return hashOf(data) == v.Hash && (!checkMode || mode == v.Mode), nil
+	return hashOf(data) == v.Hash, nil
 }

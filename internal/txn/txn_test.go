@@ -372,8 +372,8 @@ func TestReadOnlyDir(t *testing.T) {
 	}
 	root := fixture(t)
 	set := fixtureSet(t, root)
-	// a/ is written after go.mod's directory... make d/ read-only: the
-	// deletion of d/gone.go fails after every edit and create was made.
+	// Make d/ read-only: the deletion of d/gone.go fails after every
+	// edit and creation was made, so all of them must be undone.
 	os.Chmod(filepath.Join(root, "d"), 0o555)
 	defer os.Chmod(filepath.Join(root, "d"), 0o755)
 	before := readTree(t, root)
