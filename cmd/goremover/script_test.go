@@ -14,12 +14,18 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
+	"io/fs"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/goremover/goremover/internal/txn"
 
 	"github.com/rogpeppe/go-internal/goproxytest"
 	"github.com/rogpeppe/go-internal/gotooltest"
@@ -29,7 +35,18 @@ import (
 var update = flag.Bool("update", false, "rewrite the expected output in testdata/script with the actual output")
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"goremover": main})
+	testscript.Main(m, map[string]func(){
+		"goremover": main,
+		// goremover-faulty is goremover with the write faults that
+		// FAULT_CRASH_AFTER and FAULT_FAIL_AFTER name (see txn.Faults):
+		// the production binary has no such switch.
+		"goremover-faulty": func() {
+			crash, _ := strconv.Atoi(os.Getenv("FAULT_CRASH_AFTER"))
+			fail, _ := strconv.Atoi(os.Getenv("FAULT_FAIL_AFTER"))
+			txn.SetFaults(txn.Faults{CrashAfter: crash, FailAfter: fail})
+			main()
+		},
+	})
 }
 
 func TestScripts(t *testing.T) {
@@ -71,6 +88,9 @@ func TestScripts(t *testing.T) {
 			e.Setenv("EXAMPLES", examples)
 			return nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"crashloop": crashloop,
+		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "cgo":
@@ -95,4 +115,95 @@ func cgoEnabled(t *testing.T) string {
 		t.Fatalf("go env CGO_ENABLED: %v", err)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// crashloop runs 'goremover-faulty ARGS...' with FAULT_CRASH_AFTER=k for
+// k = 1, 2, ... until it exits 0: the apply is killed (SIGKILL) after its
+// k-th write, for every k. After each crash, 'goremover history' (any
+// command) must restore the tree under the current directory to the
+// bytes and modes it had before, unless the kill came after the commit:
+// then the tree must be the applied one. .goremover is not compared.
+//
+//	crashloop rm ./pay.Charge
+func crashloop(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: crashloop goremover-args...")
+	}
+	dir := ts.MkAbs(".")
+	orig := treeState(ts, dir)
+	for k := 1; ; k++ {
+		if k > 500 {
+			ts.Fatalf("apply still crashing after 500 writes")
+		}
+		ts.Setenv("FAULT_CRASH_AFTER", strconv.Itoa(k))
+		err := ts.Exec("goremover-faulty", args...)
+		ts.Setenv("FAULT_CRASH_AFTER", "")
+		if err == nil {
+			if treeState(ts, dir) == orig {
+				ts.Fatalf("apply with k=%d succeeded but changed nothing", k)
+			}
+			ts.Logf("crashed and recovered at each of %d writes", k-1)
+			return
+		}
+		if !strings.Contains(err.Error(), "killed") {
+			ts.Fatalf("k=%d: goremover failed without crashing: %v", k, err)
+		}
+		if err := ts.Exec("goremover", "history"); err != nil {
+			ts.Fatalf("k=%d: goremover history after the crash: %v", k, err)
+		}
+		got := treeState(ts, dir)
+		if got == orig {
+			continue
+		}
+		// Killed after its last write, the commit: the apply is
+		// complete. It must be exactly what an apply without faults
+		// makes, and roll back to the original.
+		if err := ts.Exec("goremover", "rollback"); err != nil {
+			ts.Fatalf("k=%d: rollback of the completed apply: %v", k, err)
+		}
+		if treeState(ts, dir) != orig {
+			ts.Fatalf("k=%d: rollback did not restore the original", k)
+		}
+		if err := ts.Exec("goremover", args...); err != nil {
+			ts.Fatalf("apply without faults: %v", err)
+		}
+		if treeState(ts, dir) != got {
+			ts.Fatalf("k=%d: the tree after a crash following the commit is not the applied tree:\n%s", k, got)
+		}
+		ts.Logf("crashed and recovered at each of %d writes; killed after the commit at write %d", k-1, k)
+		return
+	}
+}
+
+// treeState describes every file and directory under dir but .goremover:
+// path, mode and content hash.
+func treeState(ts *testscript.TestScript, dir string) string {
+	var b bytes.Buffer
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if d.IsDir() && (d.Name() == ".goremover" || strings.HasPrefix(d.Name(), ".") && rel != ".") {
+			return filepath.SkipDir
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s %v", rel, fi.Mode())
+		if d.Type().IsRegular() {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(&b, " %q", data)
+		}
+		b.WriteByte('\n')
+		return nil
+	})
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	return b.String()
 }

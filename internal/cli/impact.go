@@ -170,6 +170,10 @@ func openSession(ctx context.Context, f *buildFlags) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An interrupted apply is undone before anything reads the tree.
+	if err := recoverFirst(ws.Root); err != nil {
+		return nil, err
+	}
 	opts, err := f.indexOptions()
 	if err != nil {
 		return nil, err

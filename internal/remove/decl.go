@@ -26,7 +26,10 @@ func (e *IotaError) Error() string {
 // fields and interface methods. pkg is the key package of the file's
 // declarations (the import path, with _test for an external test file).
 // It reports whether anything is deleted.
-func removeDecls(e *fileEdit, pkg string, rm func(index.Key) bool, allowIota bool) (bool, error) {
+//
+// rmBlank reports whether a spec whose names are all _ goes too (a
+// compile-time assertion about removed code).
+func removeDecls(e *fileEdit, pkg string, rm func(index.Key) bool, rmBlank func(*ast.ValueSpec) bool, allowIota bool) (bool, error) {
 	key := func(path string) index.Key { return index.Key{Pkg: pkg, Path: path} }
 	n := len(e.spans)
 	for _, d := range e.file.Decls {
@@ -65,6 +68,10 @@ func removeDecls(e *fileEdit, pkg string, rm func(index.Key) bool, allowIota boo
 						e.removeFields(t.Methods, sp.Name.Name, key, rm, -1)
 					}
 				case *ast.ValueSpec:
+					if rmBlank != nil && rmBlank(sp) {
+						removed[i] = true
+						continue
+					}
 					var gone []int
 					for j, id := range sp.Names {
 						if id.Name != "_" && rm(key(id.Name)) {

@@ -103,7 +103,7 @@ func TestRemoveDecls(t *testing.T) {
 				t.Fatal(err)
 			}
 			e := &fileEdit{fset: fset, tf: fset.File(f.Pos()), file: f, src: []byte(tt.src)}
-			_, err = removeDecls(e, "p", func(k index.Key) bool { return k.Pkg == "p" && rm[k.Path] }, tt.allowIota)
+			_, err = removeDecls(e, "p", func(k index.Key) bool { return k.Pkg == "p" && rm[k.Path] }, nil, tt.allowIota)
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("err = %v, want %q", err, tt.err)
@@ -141,4 +141,52 @@ func TestGuessName(t *testing.T) {
 			t.Errorf("GuessName(%q) = %q, want %q", path, got, want)
 		}
 	}
+}
+
+// FuzzRemoveDecls removes, from any source that parses, each
+// declaration in turn (and then all of them) and checks that the result
+// still parses: deletions never cut through a token or leave a dangling
+// comma, paren or brace.
+func FuzzRemoveDecls(f *testing.F) {
+	for _, s := range []string{
+		"package p\n\nfunc F() {}\n",
+		"package p\n\nvar (\n\ta, b = 1, 2\n\tc int // c\n)\n",
+		"package p\n\nconst (\n\tA = iota\n\tB\n\tC\n)\n",
+		"package p\n\ntype S struct{ A, B int; C struct{ D int } }\n\nfunc (s S) M() {}\n",
+		"package p\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\nfunc F() { fmt.Println(os.Args) }\n\nfunc G() { fmt.Println() }\n",
+		"package p\n\ntype I interface{ A(); B() int }\n\nvar x, y = f()\n\nfunc f() (int, int) { return 1, 2 }\n",
+		"package p; func A() {}; func B() {}",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		fset := token.NewFileSet()
+		file, err := parser.ParseFile(fset, "p.go", src, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			return
+		}
+		var keys []string
+		collect := func(k index.Key) bool { keys = append(keys, k.Path); return false }
+		e := &fileEdit{fset: fset, tf: fset.File(file.Pos()), file: file, src: []byte(src)}
+		removeDecls(e, "p", collect, nil, true)
+		try := func(rm map[string]bool) {
+			e := &fileEdit{fset: fset, tf: fset.File(file.Pos()), file: file, src: []byte(src)}
+			if _, err := removeDecls(e, "p", func(k index.Key) bool { return rm[k.Path] }, nil, true); err != nil {
+				return
+			}
+			out := e.apply()
+			if _, err := parser.ParseFile(token.NewFileSet(), "p.go", out, parser.ParseComments); err != nil {
+				t.Fatalf("removing %v: result does not parse: %v\n%s\nfrom:\n%s", rm, err, out, src)
+			}
+			if _, _, err := dropImports(token.NewFileSet(), "p.go", file, out, nil); err != nil {
+				t.Fatalf("dropImports: %v", err)
+			}
+		}
+		all := map[string]bool{}
+		for _, k := range keys {
+			try(map[string]bool{k: true})
+			all[k] = true
+		}
+		try(all)
+	})
 }

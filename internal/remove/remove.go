@@ -19,7 +19,9 @@
 //	(O5) a file left with nothing but its package clause and imports
 //	     (unless it keeps a blank or dot import, cgo, or a package doc);
 //	(O6) for a package target: its directory's Go files of every build
-//	     configuration, its testdata, and the files it embeds.
+//	     configuration, its testdata, and the files it embeds;
+//	(O7) a compile-time assertion about removed code, var _ I = (*T)(nil):
+//	     a spec whose names are all _ and whose values call nothing.
 //
 // A declaration that was never used is not an orphan: 'goremover dead'
 // reports those. Struct fields are never orphans: removing one changes a
@@ -33,6 +35,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -72,6 +75,9 @@ type Removal struct {
 	Blocked []*impact.Result
 	// Emptied lists the directories whose Go files all go.
 	Emptied []string
+	// Guesses are uses that may reach a target but can only be guessed
+	// (reflection with a computed name): they do not block; rm warns.
+	Guesses []*index.Ref
 }
 
 // Compute computes the removal of targets (symbols and packages; not
@@ -100,6 +106,9 @@ func Compute(ws *load.WorkingSet, x *index.Index, targets []*target.Target, opts
 			c.symPkgs[t.Pkgs[0]] = true
 		}
 	}
+	if err := c.parse(); err != nil {
+		return nil, err
+	}
 	c.namedTests(targets)
 	if !opts.KeepOrphans {
 		c.orphans()
@@ -111,9 +120,10 @@ func Compute(ws *load.WorkingSet, x *index.Index, targets []*target.Target, opts
 			continue
 		}
 		res := impact.Analyze(x, ws, t)
+		r.Guesses = append(r.Guesses, res.Guesses...)
 		var left []*index.Ref
 		for _, ref := range res.Refs {
-			if !c.removedRef(ref) {
+			if !c.removedRef(ref) && !c.assertion(ref) {
 				left = append(left, ref)
 			}
 		}
@@ -151,6 +161,12 @@ type computer struct {
 	why     map[index.Key]string
 	rmPkgs  map[string]bool // packages removed whole
 	symPkgs map[string]bool // packages that lose declarations
+
+	fset   *token.FileSet
+	parsed map[string]*ast.File // files of symPkgs, by absolute path
+	// asserts are the `var _ I = (*T)(nil)` specs removed with what
+	// they assert about (O7).
+	asserts map[*ast.ValueSpec]bool
 }
 
 func (c *computer) add(k index.Key, why string) {
@@ -268,6 +284,157 @@ func candidate(d *index.Decl) bool {
 	return len(r) > 0 && !unicode.IsUpper(r[0])
 }
 
+// parse parses the files of the packages that lose declarations.
+func (c *computer) parse() error {
+	c.fset = token.NewFileSet()
+	c.parsed = map[string]*ast.File{}
+	c.asserts = map[*ast.ValueSpec]bool{}
+	for path := range c.symPkgs {
+		d := c.dirs[path]
+		if d == nil || c.rmPkgs[path] {
+			continue
+		}
+		for _, lf := range d.Files {
+			if lf.PkgName == "" {
+				continue
+			}
+			af, err := parser.ParseFile(c.fset, lf.Abs, lf.Src, parser.ParseComments|parser.SkipObjectResolution)
+			if err != nil {
+				return err
+			}
+			c.parsed[lf.Abs] = af
+		}
+	}
+	return nil
+}
+
+// assertion reports whether r is made from a compile-time assertion of a
+// package that loses declarations, a spec like
+//
+//	var _ Store = (*Memory)(nil)
+//
+// whose names are all _ and whose values call nothing (conversions and
+// composite literals only): it only states a fact about removed code, so
+// it goes with it (O7). A var _ = f() runs f and stays, and blocks.
+func (c *computer) assertion(r *index.Ref) bool {
+	if r.Encl.Path != "_" || !c.symPkgs[trimTest(r.From)] {
+		return false
+	}
+	abs := ""
+	for _, m := range c.ws.Modules {
+		if m.Path == r.Pos.Module {
+			abs = filepath.Join(m.Dir, filepath.FromSlash(r.Pos.File))
+		}
+	}
+	f := c.parsed[abs]
+	if f == nil {
+		return false
+	}
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.VAR {
+			continue
+		}
+		for _, spec := range g.Specs {
+			sp := spec.(*ast.ValueSpec)
+			start, end := c.fset.Position(sp.Pos()), c.fset.Position(sp.End())
+			at := index.Pos{Line: r.Pos.Line, Col: r.Pos.Col}
+			if at.Less(index.Pos{Line: start.Line, Col: start.Column}) || (index.Pos{Line: end.Line, Col: end.Column}).Less(at) {
+				continue
+			}
+			if !blankNames(sp) || !c.pure(r.Pos, sp) {
+				return false
+			}
+			c.asserts[sp] = true
+			return true
+		}
+	}
+	return false
+}
+
+func blankNames(sp *ast.ValueSpec) bool {
+	for _, n := range sp.Names {
+		if n.Name != "_" {
+			return false
+		}
+	}
+	return len(sp.Names) > 0
+}
+
+// pure reports whether the values of sp call nothing: every call in them
+// is a conversion, to a type written as such ((*T)(nil), []byte(s)) or
+// to a working-set type the index knows.
+func (c *computer) pure(at index.Pos, sp *ast.ValueSpec) bool {
+	ok := true
+	for _, v := range sp.Values {
+		ast.Inspect(v, func(n ast.Node) bool {
+			call, isCall := n.(*ast.CallExpr)
+			if !isCall || !ok {
+				return ok
+			}
+			if !c.conversion(at, call.Fun) {
+				ok = false
+			}
+			return ok
+		})
+	}
+	return ok
+}
+
+func (c *computer) conversion(at index.Pos, fun ast.Expr) bool {
+	switch f := fun.(type) {
+	case *ast.ParenExpr:
+		return c.conversion(at, f.X)
+	case *ast.StarExpr, *ast.ArrayType, *ast.MapType, *ast.FuncType, *ast.InterfaceType, *ast.ChanType, *ast.StructType:
+		return true
+	case *ast.Ident, *ast.SelectorExpr, *ast.IndexExpr, *ast.IndexListExpr:
+		// A named type: the index has a use (not a call) of a type here.
+		id := f
+		for {
+			switch x := id.(type) {
+			case *ast.SelectorExpr:
+				id = x.Sel
+				continue
+			case *ast.IndexExpr:
+				id = x.X
+				continue
+			case *ast.IndexListExpr:
+				id = x.X
+				continue
+			}
+			break
+		}
+		ident, isIdent := id.(*ast.Ident)
+		if !isIdent {
+			return false
+		}
+		p := c.fset.Position(ident.Pos())
+		pkg := c.x.Package(trimTest(c.pkgOfModuleFile(at)))
+		if pkg == nil {
+			return false
+		}
+		for _, r := range pkg.Refs {
+			if r.Pos.File == at.File && r.Pos.Line == p.Line && r.Pos.Col == p.Column {
+				ds := c.x.Decls(r.To)
+				return r.Kind != index.Call && len(ds) > 0 && ds[0].Kind == index.Type
+			}
+		}
+	}
+	return false
+}
+
+// pkgOfModuleFile returns the import path of the package whose directory
+// holds the file at pos.
+func (c *computer) pkgOfModuleFile(pos index.Pos) string {
+	dir := path.Dir(pos.File)
+	for _, d := range c.x.Dirs {
+		if d.Module.Path == pos.Module && d.Rel == dir {
+			return d.ImportPath
+		}
+	}
+	return ""
+}
+
 // editSymbols edits the files of the packages that lose declarations.
 func (c *computer) editSymbols(r *Removal) error {
 	paths := make([]string, 0, len(c.symPkgs))
@@ -283,7 +450,7 @@ func (c *computer) editSymbols(r *Removal) error {
 		src  []byte
 	}
 	var files []edited
-	fset := token.NewFileSet()
+	fset := c.fset
 	need := map[string]bool{}
 	for _, path := range paths {
 		d := c.dirs[path]
@@ -295,16 +462,16 @@ func (c *computer) editSymbols(r *Removal) error {
 			if lf.PkgName == "" {
 				continue
 			}
-			af, err := parser.ParseFile(fset, lf.Abs, lf.Src, parser.ParseComments|parser.SkipObjectResolution)
-			if err != nil {
-				return err
+			af := c.parsed[lf.Abs]
+			if af == nil {
+				continue
 			}
 			keyPkg := path
 			if lf.Test && lf.PkgName == name+"_test" {
 				keyPkg = path + "_test"
 			}
 			e := &fileEdit{fset: fset, tf: fset.File(af.Pos()), file: af, src: lf.Src}
-			changed, err := removeDecls(e, keyPkg, c.removed, c.opts.AllowIotaShift)
+			changed, err := removeDecls(e, keyPkg, c.removed, func(sp *ast.ValueSpec) bool { return c.asserts[sp] }, c.opts.AllowIotaShift)
 			if err != nil {
 				return err
 			}
