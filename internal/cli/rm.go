@@ -83,8 +83,15 @@ The -json flag prints the result as JSON:
 	 "files": [{"file": "pay/pay.go", "action": "edit"}], "verified": "typecheck",
 	 "orphans": ["example.com/m/pay.helper"]}
 
-The -m flag takes module paths: rm removes the requirement, as
-'goremover rm -m' in 'goremover help rm-m' describes.
+The -m flag takes one module path instead: rm removes its require
+(direct or // indirect), replace and exclude lines, the go.sum lines of
+it and of the modules that leave the build with it, its vendor/ files and
+vendor/modules.txt entries, and its go.work entries, so that go.mod and
+go.sum are what 'go mod tidy' would make them. While any package of the
+working set (tests, every platform, //go:build ignore files included) or
+of a dependency imports a package of the module, rm lists the importers
+and exits 1. It works offline when the module cache holds what the build
+needs.
 
 Rm exits 0 when the change is applied and verified, 1 when a target is
 not safe to remove or verification failed (the tree is as it was), and 2
