@@ -139,6 +139,12 @@ func runDoctor(ctx context.Context, cmd *Command, args []string) error {
 	if err != nil {
 		return err
 	}
+	// An interrupted apply is restored before anything is read.
+	if ws, err := load.Find(cwd); err == nil {
+		if err := recoverFirst(ws.Root); err != nil {
+			return err
+		}
+	}
 	opts := &modfix.DoctorOptions{Online: doctorOnline}
 	d, err := modfix.Diagnose(ctx, cwd, opts)
 	if err != nil {
@@ -257,21 +263,26 @@ func doctorApply(ctx context.Context, d *modfix.Diagnosis, display func(*report.
 		}
 		return edit.Diff(Stdout, d.WS.Root, set)
 	}
-	snap, err := txn.Apply(d.WS.Root, set, txn.Meta{Command: "doctor --fix"}, doctorModFiles(d.WS))
+	tx, err := txn.Begin(d.WS.Root, set, txn.Meta{Command: "doctor --fix"}, doctorModFiles(d.WS))
 	if err != nil {
 		return err
 	}
+	snap := tx.Snapshot()
 	res.Snapshot = snap.ID
-	// Check: every fixable finding is gone and no new error appeared.
+	// Check, holding the lock: every fixable finding is gone and no new
+	// error appeared. The apply stays recoverable until Commit.
 	after, err := modfix.Diagnose(ctx, d.WS.Root, opts)
 	if err == nil {
 		err = checkFixed(d.Findings, after.Findings)
 	}
 	if err != nil {
-		if _, rerr := txn.Restore(d.WS.Root, snap.ID, true); rerr != nil {
-			return fmt.Errorf("%v; restoring snapshot %s also failed: %v", err, snap.ID, rerr)
+		if rerr := tx.Rollback(); rerr != nil {
+			return fmt.Errorf("%v; %v", err, rerr)
 		}
 		return &BlockedError{Msg: fmt.Sprintf("doctor -fix: %v; the snapshot %s is restored, nothing changed", err, snap.ID)}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
 	}
 	res.Verified = "doctor"
 	if doctorJSON {

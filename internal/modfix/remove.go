@@ -42,12 +42,15 @@ func (e *BlockedError) Error() string {
 	if e.Reason != "" {
 		return fmt.Sprintf("cannot remove module %s: %s", e.Module, e.Reason)
 	}
-	n := len(e.Result.Refs)
-	s := "s"
+	n, p := len(e.Result.Refs), e.Result.Packages()
+	imports, verb, pkgs := "imports", "remain", "packages"
 	if n == 1 {
-		s = ""
+		imports, verb = "import", "remains"
 	}
-	return fmt.Sprintf("cannot remove module %s: %d import%s remain in %d packages", e.Module, n, s, e.Result.Packages())
+	if p == 1 {
+		pkgs = "package"
+	}
+	return fmt.Sprintf("cannot remove module %s: %d %s %s in %d %s", e.Module, n, imports, verb, p, pkgs)
 }
 
 // RemoveModule returns the changes that remove module path mod from the
