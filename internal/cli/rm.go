@@ -231,12 +231,8 @@ func runRm(ctx context.Context, cmd *Command, args []string) error {
 		return rmPrintDry(sess, rem, res)
 	}
 	scope := verify.Affected(sess.x.Dirs, changedPaths(rem.Set), nil)
-	var before *verify.Errors
-	if mode == verify.Typecheck {
-		if before, err = verify.TypeErrors(ctx, sess.ws, scope, sess.opts.Load); err != nil {
-			return err
-		}
-	}
+	// The baseline: what the index's own type checks found.
+	before := verify.IndexErrors(sess.x, scope)
 	// Verification runs inside the transaction: a crash while it runs
 	// is rolled back by the next goremover command, like one during the
 	// writes.

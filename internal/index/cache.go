@@ -62,7 +62,7 @@ func DefaultCacheDir() string {
 }
 
 // cacheVersion changes whenever the format or meaning of entries does.
-const cacheVersion = "goremover-index-3"
+const cacheVersion = "goremover-index-4"
 
 // Build indexes the working set.
 func Build(ctx context.Context, ws *load.WorkingSet, opts *Options) (*Index, error) {
@@ -128,7 +128,9 @@ func Build(ctx context.Context, ws *load.WorkingSet, opts *Options) (*Index, err
 		}
 	}
 	if len(missing) > 0 {
-		checked, err := load.Check(ctx, ws, dirs, missing, host, cfgs, &opts.Load)
+		lopts := opts.Load
+		lopts.AltErrors = true
+		checked, err := load.Check(ctx, ws, dirs, missing, host, cfgs, &lopts)
 		if err != nil {
 			return nil, err
 		}
@@ -184,7 +186,11 @@ func buildPackages(ws *load.WorkingSet, all, dirs []*load.Dir, checked *load.Che
 		b := builders[d]
 		for _, u := range units[d] {
 			b.indexUnit(u, true)
-			b.pkg.Errors = append(b.pkg.Errors, u.Errors...)
+			if u.Config.String() == host.Base().String() {
+				b.pkg.Errors = append(b.pkg.Errors, u.Errors...)
+			} else {
+				b.pkg.AltErrors = append(b.pkg.AltErrors, u.Errors...)
+			}
 		}
 		p := b.pkg
 		sort.SliceStable(p.Refs, func(i, j int) bool { return p.Refs[i].Pos.Less(p.Refs[j].Pos) })

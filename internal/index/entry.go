@@ -17,6 +17,7 @@ type entry struct {
 	Files                   []File
 	Decls                   []Decl
 	Errors                  []string
+	AltErrors               []string
 	Strings                 []string
 	Refs                    []uint32 // refFields values per reference
 }
@@ -32,7 +33,7 @@ const (
 var kinds = []Kind{Call, Use, Import, Implements, Embed, Linkname, Reflect, Template, Plugin, CgoExport, Require}
 
 func encodeEntry(p *Package) ([]byte, error) {
-	e := entry{Path: p.Path, Name: p.Name, Module: p.Module, Dir: p.Dir, Files: p.Files, Decls: p.Decls, Errors: p.Errors}
+	e := entry{Path: p.Path, Name: p.Name, Module: p.Module, Dir: p.Dir, Files: p.Files, Decls: p.Decls, Errors: p.Errors, AltErrors: p.AltErrors}
 	ids := map[string]uint32{}
 	str := func(s string) uint32 {
 		id, ok := ids[s]
@@ -81,7 +82,7 @@ func decodeEntry(data []byte) (*Package, error) {
 	if len(e.Refs)%refFields != 0 {
 		return nil, fmt.Errorf("corrupt entry")
 	}
-	p := &Package{Path: e.Path, Name: e.Name, Module: e.Module, Dir: e.Dir, Files: e.Files, Decls: e.Decls, Errors: e.Errors}
+	p := &Package{Path: e.Path, Name: e.Name, Module: e.Module, Dir: e.Dir, Files: e.Files, Decls: e.Decls, Errors: e.Errors, AltErrors: e.AltErrors}
 	p.Refs = make([]Ref, len(e.Refs)/refFields)
 	n := uint32(len(e.Strings))
 	for i := range p.Refs {

@@ -176,6 +176,10 @@ type Package struct {
 	Decls  []Decl   `json:"decls"`            // package-level declarations, methods and fields
 	Refs   []Ref    `json:"refs"`             // references made by the files of the directory
 	Errors []string `json:"errors,omitempty"` // load and type errors, as warnings
+	// AltErrors are the type errors of the other configurations, which
+	// stand-in dependencies cause too: not warnings, but the baseline
+	// that verification after an edit compares against.
+	AltErrors []string `json:"alt_errors,omitempty"`
 }
 
 // Index is the reference index of a working set.

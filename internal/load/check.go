@@ -164,7 +164,7 @@ func (c *Checked) checkHost(ctx context.Context, ws *WorkingSet, dirs []*Dir, fs
 		for _, e := range p.Errors {
 			switch e.Kind {
 			case packages.ListError, packages.ParseError:
-				if strings.Contains(e.Msg, "build constraints exclude all Go files") {
+				if strings.Contains(e.Msg, "build constraints exclude all Go files") || compilerOutput(e) {
 					continue
 				}
 				if e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "no required module provides package") && e.Pos == "" {
@@ -233,7 +233,7 @@ func (c *Checked) checkHost(ctx context.Context, ws *WorkingSet, dirs []*Dir, fs
 		d := want[strings.TrimSuffix(k, "_test")]
 		u := &Unit{Dir: d, Path: p.PkgPath, Config: c.Host.Base(), Fset: fset, Files: p.Syntax, Types: p.Types, Info: p.TypesInfo, EmbedFiles: p.EmbedFiles}
 		for _, e := range p.Errors {
-			if !strings.Contains(e.Msg, "build constraints exclude all Go files") {
+			if !strings.Contains(e.Msg, "build constraints exclude all Go files") && !compilerOutput(e) {
 				u.Errors = append(u.Errors, e.Error())
 			}
 		}
@@ -568,6 +568,14 @@ func EmbedFiles(d *Dir, f *ast.File) []string {
 		}
 	}
 	return out
+}
+
+// compilerOutput reports whether a list error is the compiler's output
+// for a package ("# pkg\nfile:line:col: msg", which go list reports for
+// some constant errors): a type error, which the type checker reports
+// too, not a failure to list.
+func compilerOutput(e packages.Error) bool {
+	return e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ")
 }
 
 // goListLine returns the line of a go list error message that says what

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/goremover/goremover/internal/buildcfg"
+	"github.com/goremover/goremover/internal/index"
 	"github.com/goremover/goremover/internal/load"
 )
 
@@ -48,8 +49,8 @@ func (f *Failure) Error() string {
 }
 
 // Errors are the type errors of some packages in every configuration,
-// keyed "config\tfile\tmessage" without line and column (so that they
-// compare across an edit that moves code), with the full error lines.
+// keyed "file\tmessage" without line and column (so that they compare
+// across an edit that moves code), with the full error lines.
 type Errors struct {
 	keys  map[string]int
 	lines map[string][]string
@@ -174,7 +175,9 @@ func (e *Errors) add(cfg, line string) {
 		}
 		msg = strings.TrimSpace(rest)
 	}
-	k := cfg + "\t" + file + "\t" + msg
+	// Not keyed by configuration: which configuration first compiles a
+	// file depends on what else is checked with it.
+	k := file + "\t" + msg
 	e.keys[k]++
 	e.lines[k] = append(e.lines[k], cfgPrefix(cfg)+line)
 }
@@ -196,6 +199,33 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// IndexErrors returns the errors the index recorded, in every
+// configuration, for the packages of the scope: the baseline before a
+// change, at no cost (the index has type-checked them already).
+func IndexErrors(x *index.Index, scope *Scope) *Errors {
+	want := map[string]bool{}
+	for _, d := range scope.Dirs {
+		want[d] = true
+	}
+	errs := &Errors{keys: map[string]int{}, lines: map[string][]string{}}
+	for _, d := range x.Dirs {
+		if !want[d.Abs] {
+			continue
+		}
+		p := x.Package(d.ImportPath)
+		if p == nil {
+			continue
+		}
+		for _, e := range p.Errors {
+			errs.add("", e)
+		}
+		for _, e := range p.AltErrors {
+			errs.add("", e)
+		}
+	}
+	return errs
 }
 
 // New returns the errors of after that before does not have, with their
