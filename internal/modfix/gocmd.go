@@ -171,6 +171,9 @@ func newScratch(ws *load.WorkingSet, m *load.Module, goMod []byte, t *tree) (*sc
 			return fail(err)
 		}
 	}
+	if err := copyImportedDirs(ws, m, dir, t); err != nil {
+		return fail(err)
+	}
 	var imps []string
 	for p := range t.ign {
 		if p == "C" || isStd(p) || ownedBy(ws, p) == m.Path {
@@ -198,6 +201,54 @@ func newScratch(ws *load.WorkingSet, m *load.Module, goMod []byte, t *tree) (*sc
 }
 
 func (s *scratch) remove() { os.RemoveAll(s.dir) }
+
+// copyImportedDirs copies into the scratch copy the directories of m that
+// the working set does not scan but its files import (a testdata or _x
+// package imported by path), transitively, so that the go command
+// resolves them as in the user's tree.
+func copyImportedDirs(ws *load.WorkingSet, m *load.Module, dir string, t *tree) error {
+	have := map[string]bool{}
+	var queue []string
+	for abs, src := range t.files {
+		have[filepath.Dir(abs)] = true
+		queue = append(queue, importsOf(src)...)
+	}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		if ownedBy(ws, p) != m.Path {
+			continue
+		}
+		rel := strings.TrimPrefix(strings.TrimPrefix(p, m.Path), "/")
+		src := filepath.Join(m.Dir, filepath.FromSlash(rel))
+		if have[src] {
+			continue
+		}
+		have[src] = true
+		ents, err := os.ReadDir(src)
+		if err != nil {
+			continue // a missing package: the go command reports it
+		}
+		for _, e := range ents {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") || !e.Type().IsRegular() {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(src, e.Name()))
+			if err != nil {
+				return err
+			}
+			to := filepath.Join(dir, filepath.FromSlash(rel), e.Name())
+			if err := os.MkdirAll(filepath.Dir(to), 0o777); err != nil {
+				return err
+			}
+			if err := os.WriteFile(to, data, 0o666); err != nil {
+				return err
+			}
+			queue = append(queue, importsOf(data)...)
+		}
+	}
+	return nil
+}
 
 // scratchGoMod returns goMod for a copy: relative replacement directories
 // made absolute against m's directory, so that they still resolve; and,
