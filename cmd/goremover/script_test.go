@@ -25,6 +25,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goremover/goremover/internal/cli"
+	"github.com/goremover/goremover/internal/edit"
 	"github.com/goremover/goremover/internal/txn"
 
 	"github.com/rogpeppe/go-internal/goproxytest"
@@ -38,12 +40,25 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"goremover": main,
 		// goremover-faulty is goremover with the write faults that
-		// FAULT_CRASH_AFTER and FAULT_FAIL_AFTER name (see txn.Faults):
-		// the production binary has no such switch.
+		// FAULT_CRASH_AFTER and FAULT_FAIL_AFTER name (see txn.Faults),
+		// and with a broken change if FAULT_BREAK_EDIT is set: the
+		// production binary has no such switches.
 		"goremover-faulty": func() {
 			crash, _ := strconv.Atoi(os.Getenv("FAULT_CRASH_AFTER"))
 			fail, _ := strconv.Atoi(os.Getenv("FAULT_FAIL_AFTER"))
 			txn.SetFaults(txn.Faults{CrashAfter: crash, FailAfter: fail})
+			if os.Getenv("FAULT_BREAK_EDIT") != "" {
+				// A removal bug: the first edited Go file gets a
+				// reference to nothing.
+				cli.AfterCompute = func(s *edit.Set) {
+					for _, f := range s.Files() {
+						if f.New != nil && strings.HasSuffix(f.Path, ".go") {
+							f.New = append(f.New, "\nvar _ = declaredNowhere\n"...)
+							return
+						}
+					}
+				}
+			}
 			main()
 		},
 	})

@@ -127,6 +127,11 @@ func init() {
 	commands = append(commands, cmdRm)
 }
 
+// AfterCompute, for tests only, may alter a computed change before it is
+// applied: scripts break a change on purpose to see verification catch it
+// and restore the tree. Production code never sets it.
+var AfterCompute func(*edit.Set)
+
 // rmResult is rm's JSON output.
 type rmResult struct {
 	Snapshot string              `json:"snapshot"`
@@ -229,6 +234,9 @@ func runRm(ctx context.Context, cmd *Command, args []string) error {
 	}
 	if rmDryRun {
 		return rmPrintDry(sess, rem, res)
+	}
+	if AfterCompute != nil {
+		AfterCompute(rem.Set)
 	}
 	scope := verify.Affected(sess.x.Dirs, changedPaths(rem.Set), nil)
 	// The baseline: what the index's own type checks found.

@@ -81,6 +81,9 @@ func TestRemoveDecls(t *testing.T) {
 		{name: "named and blank imports", rm: "F",
 			src:  "package p\n\nimport (\n\t_ \"embed\"\n\tstr \"strings\"\n)\n\nfunc F() string { return str.ToUpper(\"\") }\n\nfunc G() {}\n",
 			want: "package p\n\nimport (\n\t_ \"embed\"\n)\n\nfunc G() {}\n"},
+		{name: "local variable named like the import", rm: "A",
+			src:  "package p\n\nimport \"strings\"\n\nfunc A() string { return strings.ToUpper(\"a\") }\n\nfunc B() int {\n\tstrings := struct{ N int }{1}\n\treturn strings.N\n}\n",
+			want: "package p\n\nfunc B() int {\n\tstrings := struct{ N int }{1}\n\treturn strings.N\n}\n"},
 		{name: "file left empty", rm: "F",
 			src:  "package p\n\nimport \"fmt\"\n\nfunc F() { fmt.Println() }\n",
 			want: "<deleted>"},
@@ -113,7 +116,7 @@ func TestRemoveDecls(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, empty, err := dropImports(fset, "p.go", f, e.apply(), nil)
+			out, empty, err := dropImports(fset, "p.go", []byte(tt.src), e.apply(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -178,7 +181,7 @@ func FuzzRemoveDecls(f *testing.F) {
 			if _, err := parser.ParseFile(token.NewFileSet(), "p.go", out, parser.ParseComments); err != nil {
 				t.Fatalf("removing %v: result does not parse: %v\n%s\nfrom:\n%s", rm, err, out, src)
 			}
-			if _, _, err := dropImports(token.NewFileSet(), "p.go", file, out, nil); err != nil {
+			if _, _, err := dropImports(token.NewFileSet(), "p.go", []byte(src), out, nil); err != nil {
 				t.Fatalf("dropImports: %v", err)
 			}
 		}

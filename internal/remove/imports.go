@@ -37,32 +37,46 @@ func GuessName(p string) string {
 	return strings.NewReplacer("-", "_", ".", "_").Replace(base)
 }
 
-// qualifiers counts, per name, the selector expressions X.Sel of f whose X
-// is that bare identifier: the uses an import can have.
-func qualifiers(f *ast.File) map[string]int {
+// qualifiers counts, per name, the selector expressions X.Sel of the file
+// whose X is a bare identifier that no declaration inside the file's
+// functions binds: the uses an import can have. The parser's object
+// resolution tells a local variable named like an import from the import
+// (imports themselves stay unresolved).
+func qualifiers(fset *token.FileSet, name string, src []byte) (map[string]int, error) {
+	f, err := parser.ParseFile(fset, name, src, 0)
+	if err != nil {
+		return nil, err
+	}
 	n := map[string]int{}
 	ast.Inspect(f, func(node ast.Node) bool {
 		if sel, ok := node.(*ast.SelectorExpr); ok {
-			if id, ok := sel.X.(*ast.Ident); ok {
+			if id, ok := sel.X.(*ast.Ident); ok && id.Obj == nil {
 				n[id.Name]++
 			}
 		}
 		return true
 	})
-	return n
+	return n, nil
 }
 
 // dropImports returns src (the file after its declarations were removed)
 // without the imports that the removed code alone used: an import that
-// qualified something in the original file (orig) and qualifies nothing
+// qualified something in the original source (orig) and qualifies nothing
 // now. Blank, dot and cgo imports stay. It also reports whether the file
 // is left with nothing but its package clause, which rm then deletes.
-func dropImports(fset *token.FileSet, name string, orig *ast.File, src []byte, names map[string]string) ([]byte, bool, error) {
+func dropImports(fset *token.FileSet, name string, orig, src []byte, names map[string]string) ([]byte, bool, error) {
 	f, err := parser.ParseFile(fset, name, src, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
 		return nil, false, err
 	}
-	before, after := qualifiers(orig), qualifiers(f)
+	before, err := qualifiers(token.NewFileSet(), name, orig)
+	if err != nil {
+		return nil, false, err
+	}
+	after, err := qualifiers(token.NewFileSet(), name, src)
+	if err != nil {
+		return nil, false, err
+	}
 	e := &fileEdit{fset: fset, tf: fset.File(f.Pos()), file: f, src: src}
 	kept := 0
 	for _, d := range f.Decls {

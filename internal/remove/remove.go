@@ -445,9 +445,8 @@ func (c *computer) editSymbols(r *Removal) error {
 	}
 	sort.Strings(paths)
 	type edited struct {
-		f    *load.File
-		orig *ast.File
-		src  []byte
+		f   *load.File
+		src []byte
 	}
 	var files []edited
 	fset := c.fset
@@ -478,7 +477,7 @@ func (c *computer) editSymbols(r *Removal) error {
 			if !changed {
 				continue
 			}
-			files = append(files, edited{lf, af, e.apply()})
+			files = append(files, edited{lf, e.apply()})
 			for _, is := range af.Imports {
 				if is.Name == nil {
 					p, _ := strconv.Unquote(is.Path.Value)
@@ -503,7 +502,7 @@ func (c *computer) editSymbols(r *Removal) error {
 		}
 	}
 	for _, ed := range files {
-		out, empty, err := dropImports(fset, ed.f.Abs, ed.orig, ed.src, names)
+		out, empty, err := dropImports(fset, ed.f.Abs, ed.f.Src, ed.src, names)
 		if err != nil {
 			return err
 		}
