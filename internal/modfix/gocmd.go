@@ -400,21 +400,72 @@ func (s *scratch) tidy(ctx context.Context) (*modfile.File, []SumLine, error) {
 // graph returns the module versions of go mod graph (the pruned module
 // graph), the main module excluded.
 func (s *scratch) graph(ctx context.Context) (map[module.Version]bool, error) {
+	_, nodes, err := s.graphEdges(ctx)
+	return nodes, err
+}
+
+// graphEdges returns go mod graph's edges (the main module as a version
+// with an empty Version) and its nodes other than the main module.
+func (s *scratch) graphEdges(ctx context.Context) ([][2]module.Version, map[module.Version]bool, error) {
 	out, err := s.run(ctx, "mod", "graph")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var edges [][2]module.Version
 	nodes := map[module.Version]bool{}
+	parse := func(f string) (module.Version, bool) {
+		p, v, _ := strings.Cut(f, "@")
+		if p == "go" || p == "toolchain" {
+			return module.Version{}, false
+		}
+		return module.Version{Path: p, Version: v}, true
+	}
 	for _, line := range strings.Split(string(out), "\n") {
-		for _, f := range strings.Fields(line) {
-			p, v, ok := strings.Cut(f, "@")
-			if !ok || p == "go" || p == "toolchain" {
-				continue
+		f := strings.Fields(line)
+		if len(f) != 2 {
+			continue
+		}
+		from, ok1 := parse(f[0])
+		to, ok2 := parse(f[1])
+		if !ok1 || !ok2 {
+			continue
+		}
+		edges = append(edges, [2]module.Version{from, to})
+		for _, v := range []module.Version{from, to} {
+			if v.Version != "" {
+				nodes[v] = true
 			}
-			nodes[module.Version{Path: p, Version: v}] = true
 		}
 	}
-	return nodes, nil
+	return edges, nodes, nil
+}
+
+// reachable returns the module versions reachable in edges from any
+// version of module path.
+func reachable(edges [][2]module.Version, path string) map[module.Version]bool {
+	next := map[module.Version][]module.Version{}
+	var queue []module.Version
+	seen := map[module.Version]bool{}
+	for _, e := range edges {
+		next[e[0]] = append(next[e[0]], e[1])
+		for _, v := range e {
+			if v.Path == path && v.Version != "" && !seen[v] {
+				seen[v] = true
+				queue = append(queue, v)
+			}
+		}
+	}
+	for len(queue) > 0 {
+		v := queue[0]
+		queue = queue[1:]
+		for _, w := range next[v] {
+			if !seen[w] {
+				seen[w] = true
+				queue = append(queue, w)
+			}
+		}
+	}
+	return seen
 }
 
 // isStd reports whether an import path is in the standard library: its

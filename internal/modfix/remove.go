@@ -3,9 +3,10 @@ package modfix
 // This file implements RemoveModule, the computation behind
 // goremover rm -m. The go.mod edit is direct (drop the module's require,
 // replace and exclude lines); what else leaves with it is go mod tidy's
-// answer in a scratch copy, restricted to the module and the module
-// versions that leave the build graph with it (go mod graph before and
-// after), so that requirements unrelated to the removal keep their lines.
+// answer in a scratch copy, restricted to the module versions reachable
+// from the module in the build graph before (go mod graph), so that
+// requirements and go.sum lines unrelated to the removal keep their
+// lines even where go mod tidy would change them too.
 
 import (
 	"context"
@@ -199,7 +200,7 @@ func removeFromModule(ctx context.Context, ws *load.WorkingSet, x *index.Index, 
 
 	// The graph before, and go mod tidy's answer (and its graph) after.
 	type out struct {
-		nodes map[module.Version]bool
+		edges [][2]module.Version
 		tidy  tidyResult
 		err   error
 	}
@@ -211,8 +212,8 @@ func removeFromModule(ctx context.Context, ws *load.WorkingSet, x *index.Index, 
 			return
 		}
 		defer s.remove()
-		n, err := s.graph(ctx)
-		before <- out{nodes: n, err: err}
+		e, _, err := s.graphEdges(ctx)
+		before <- out{edges: e, err: err}
 	}()
 	go func() {
 		s, err := newScratch(ws, m, base, t)
@@ -226,8 +227,7 @@ func removeFromModule(ctx context.Context, ws *load.WorkingSet, x *index.Index, 
 			after <- out{err: err}
 			return
 		}
-		n, err := s.graph(ctx)
-		after <- out{nodes: n, tidy: tidyResult{mod: f, sum: sum}, err: err}
+		after <- out{tidy: tidyResult{mod: f, sum: sum}}
 	}()
 	b, a := <-before, <-after
 	if b.err != nil {
@@ -236,11 +236,11 @@ func removeFromModule(ctx context.Context, ws *load.WorkingSet, x *index.Index, 
 	if a.err != nil {
 		return a.err
 	}
+	// What mod brought into the build: the versions reachable from it.
+	reach := reachable(b.edges, mod)
 	leaving := map[string]bool{mod: true}
-	for v := range b.nodes {
-		if !a.nodes[v] {
-			leaving[v.Path] = true
-		}
+	for v := range reach {
+		leaving[v.Path] = true
 	}
 	rn := requires(a.tidy.mod)
 	if s, ok := rn[mod]; ok {
@@ -273,7 +273,9 @@ func removeFromModule(ctx context.Context, ws *load.WorkingSet, x *index.Index, 
 	for _, l := range a.tidy.sum {
 		keepSum[l.Key()] = true
 	}
-	newSum := editSum(goSum, func(l SumLine) bool { return leaving[l.Path] && !keepSum[l.Key()] }, nil)
+	newSum := editSum(goSum, func(l SumLine) bool {
+		return (l.Path == mod || reach[l.Mod()]) && !keepSum[l.Key()]
+	}, nil)
 	for p := range leaving {
 		if _, ok := rn[p]; !ok {
 			gone[p] = true

@@ -152,3 +152,35 @@ func TestRemoveModuleVendor(t *testing.T) {
 	}
 	goCmd(t, got, []string{"GOPROXY=off", "GOFLAGS=-mod=vendor"}, "build", "./...")
 }
+
+// TestRemoveModuleKeepsUnrelated checks that rm -m touches only what the
+// module brought: an unrelated unused requirement, which go mod tidy
+// would drop too, keeps its lines.
+func TestRemoveModuleKeepsUnrelated(t *testing.T) {
+	testEnv(t)
+	dir := tidyFixture(t, map[string]string{
+		"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire example.com/user v1.0.0\n",
+		"u/u.go": uGo,
+	})
+	goCmd(t, dir, nil, "get", "example.com/gen@v1.0.0")
+	os.Remove(filepath.Join(dir, "u", "u.go"))
+	ws, x := loadIndex(t, dir)
+	set, err := RemoveModule(context.Background(), ws, x, "example.com/user")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := applyCopy(t, dir, set)
+	goMod, goSum := readFile(t, filepath.Join(got, "go.mod")), readFile(t, filepath.Join(got, "go.sum"))
+	if bytes.Contains(goMod, []byte("example.com/user")) || bytes.Contains(goMod, []byte("example.com/dep")) {
+		t.Errorf("user or its dependency dep kept:\n%s", goMod)
+	}
+	if !bytes.Contains(goMod, []byte("example.com/gen v1.0.0")) {
+		t.Errorf("unrelated gen dropped:\n%s", goMod)
+	}
+	if bytes.Contains(goSum, []byte("example.com/user")) || bytes.Contains(goSum, []byte("example.com/dep")) {
+		t.Errorf("go.sum keeps user or dep:\n%s", goSum)
+	}
+	if !bytes.Contains(goSum, []byte("example.com/gen v1.0.0")) {
+		t.Errorf("go.sum lost gen:\n%s", goSum)
+	}
+}
