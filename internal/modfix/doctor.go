@@ -499,8 +499,14 @@ func (c *checkup) checkVersions() {
 		}
 	}
 	// Imports of .../vN packages resolved in a module of another major.
+	// Owners are what the build resolves: tidy's requirements when known
+	// (an import that only a missing /vN module provides is GR102).
 	reqs := map[string]string{}
-	for _, r := range c.m.File.Require {
+	reqFile := c.m.File
+	if c.tidy != nil {
+		reqFile = c.tidy.mod
+	}
+	for _, r := range reqFile.Require {
 		reqs[r.Mod.Path] = r.Mod.Version
 	}
 	seen := map[string]bool{}
