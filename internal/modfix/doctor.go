@@ -375,6 +375,17 @@ func (c *checkup) checkSum() {
 			continue
 		}
 	}
+	// In a workspace, go.work.sum holds checksums no single module's
+	// go.sum has; they are not missing.
+	if c.ws.Work != "" {
+		if data, err := os.ReadFile(c.ws.Work + ".sum"); err == nil {
+			if lines, err := ParseSum(c.ws.Work+".sum", data); err == nil {
+				for _, l := range lines {
+					have[l.Key()] = true
+				}
+			}
+		}
+	}
 	for _, l := range c.tidy.sum {
 		if !have[l.Key()] {
 			c.add(ruleMissingSum, "go.sum", 0, 0, fixSumAdd{m: c.m, line: l}, "missing go.sum line for %s", l.Key()).Why = "go build fails: missing go.sum entry"
@@ -908,6 +919,14 @@ func workFindings(ws *load.WorkingSet) []*report.Finding {
 			out = append(out, &report.Finding{Rule: ruleWorkGo.ID, Severity: report.Error, File: "go.work", Root: ws.Root, Line: line, Col: 1,
 				Message: fmt.Sprintf("module %s (%s) requires go >= %s, but go.work lists go %s", m.Path, filepath.ToSlash(rel), m.File.Go.Version, wgo),
 				Why:     "the go command refuses the workspace"})
+		}
+	}
+	for _, m := range ws.Modules {
+		if m.File.Toolchain != nil && wf.Toolchain != nil && m.File.Toolchain.Name != wf.Toolchain.Name {
+			rel, _ := filepath.Rel(ws.Root, m.Dir)
+			out = append(out, &report.Finding{Rule: ruleWorkGo.ID, Severity: report.Info, File: "go.work", Root: ws.Root,
+				Line: wf.Toolchain.Syntax.Start.Line, Col: 1,
+				Message: fmt.Sprintf("module %s (%s) says toolchain %s, go.work says %s; go.work wins in the workspace", m.Path, filepath.ToSlash(rel), m.File.Toolchain.Name, wf.Toolchain.Name)})
 		}
 	}
 	if len(gos) > 1 {

@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/goremover/goremover/internal/buildcfg"
 	"github.com/goremover/goremover/internal/edit"
@@ -337,8 +338,29 @@ func goEnv() []string {
 	)
 }
 
-// cacheDir returns GOMODCACHE, or "" if the go command cannot say.
+var (
+	cacheMu   sync.Mutex
+	cacheDirs = map[string]string{} // environment key -> GOMODCACHE
+)
+
+// cacheDir returns GOMODCACHE, or "" if the go command cannot say. The
+// answer is remembered per GOMODCACHE, GOPATH and HOME setting.
 func cacheDir() string {
+	key := os.Getenv("GOMODCACHE") + "\x00" + os.Getenv("GOPATH") + "\x00" + os.Getenv("HOME") + "\x00" + os.Getenv("GOENV")
+	cacheMu.Lock()
+	d, ok := cacheDirs[key]
+	cacheMu.Unlock()
+	if ok {
+		return d
+	}
+	d = goModCache()
+	cacheMu.Lock()
+	cacheDirs[key] = d
+	cacheMu.Unlock()
+	return d
+}
+
+func goModCache() string {
 	cmd := exec.Command("go", "env", "GOMODCACHE")
 	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off", "GOTOOLCHAIN=local")
 	out, err := cmd.Output()
