@@ -41,12 +41,24 @@ func TestMain(m *testing.M) {
 		"goremover": main,
 		// goremover-faulty is goremover with the write faults that
 		// FAULT_CRASH_AFTER and FAULT_FAIL_AFTER name (see txn.Faults),
-		// and with a broken change if FAULT_BREAK_EDIT is set: the
+		// with a broken change if FAULT_BREAK_EDIT is set, and with the
+		// file FAULT_CHANGE_FILE changed after the analysis: the
 		// production binary has no such switches.
 		"goremover-faulty": func() {
 			crash, _ := strconv.Atoi(os.Getenv("FAULT_CRASH_AFTER"))
 			fail, _ := strconv.Atoi(os.Getenv("FAULT_FAIL_AFTER"))
 			txn.SetFaults(txn.Faults{CrashAfter: crash, FailAfter: fail})
+			if p := os.Getenv("FAULT_CHANGE_FILE"); p != "" {
+				// Another editor saves the file between analysis
+				// and write.
+				cli.AfterCompute = func(*edit.Set) {
+					f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+					if err == nil {
+						f.WriteString("\n// saved by another editor\n")
+						f.Close()
+					}
+				}
+			}
 			if os.Getenv("FAULT_BREAK_EDIT") != "" {
 				// A removal bug: the first edited Go file gets a
 				// reference to nothing.

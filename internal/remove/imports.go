@@ -42,10 +42,18 @@ func GuessName(p string) string {
 // functions binds: the uses an import can have. The parser's object
 // resolution tells a local variable named like an import from the import
 // (imports themselves stay unresolved).
-func qualifiers(fset *token.FileSet, name string, src []byte) (map[string]int, error) {
-	f, err := parser.ParseFile(fset, name, src, 0)
+//
+// It also reports whether the file has a //go:embed directive.
+func qualifiers(fset *token.FileSet, name string, src []byte) (map[string]int, bool, error) {
+	f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	embed := false
+	for _, cg := range f.Comments {
+		for _, c := range cg.List {
+			embed = embed || strings.HasPrefix(c.Text, "//go:embed ")
+		}
 	}
 	n := map[string]int{}
 	ast.Inspect(f, func(node ast.Node) bool {
@@ -56,7 +64,7 @@ func qualifiers(fset *token.FileSet, name string, src []byte) (map[string]int, e
 		}
 		return true
 	})
-	return n, nil
+	return n, embed, nil
 }
 
 // dropImports returns src (the file after its declarations were removed)
@@ -69,15 +77,18 @@ func dropImports(fset *token.FileSet, name string, orig, src []byte, names map[s
 	if err != nil {
 		return nil, false, err
 	}
-	before, err := qualifiers(token.NewFileSet(), name, orig)
+	before, embedBefore, err := qualifiers(token.NewFileSet(), name, orig)
 	if err != nil {
 		return nil, false, err
 	}
-	after, err := qualifiers(token.NewFileSet(), name, src)
+	after, embedAfter, err := qualifiers(token.NewFileSet(), name, src)
 	if err != nil {
 		return nil, false, err
 	}
 	e := &fileEdit{fset: fset, tf: fset.File(f.Pos()), file: f, src: src}
+	// A blank import of embed serves //go:embed directives: it goes when
+	// the removed code held the last of them.
+	embedGone := embedBefore && !embedAfter
 	kept := 0
 	for _, d := range f.Decls {
 		g, ok := d.(*ast.GenDecl)
@@ -89,7 +100,9 @@ func dropImports(fset *token.FileSet, name string, orig, src []byte, names map[s
 			is := spec.(*ast.ImportSpec)
 			n := importName(is, names)
 			p, _ := strconv.Unquote(is.Path.Value)
-			if n == "_" || n == "." || p == "C" || before[n] == 0 || after[n] > 0 {
+			if n == "_" && p == "embed" && embedGone {
+				// goes
+			} else if n == "_" || n == "." || p == "C" || before[n] == 0 || after[n] > 0 {
 				kept++
 				continue
 			}

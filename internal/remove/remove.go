@@ -537,7 +537,11 @@ func (c *computer) editSymbols(r *Removal) error {
 			}
 		}
 		if all {
-			r.Emptied = append(r.Emptied, d.Abs)
+			// As good as a package target: its testdata and the
+			// files it embedded go too (O6).
+			if err := c.deleteDir(d, r); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -555,38 +559,48 @@ func (c *computer) deletePackages(r *Removal) error {
 		if d == nil {
 			continue
 		}
-		del := map[string][]byte{} // path -> content as read (nil: read now)
-		fset := token.NewFileSet()
-		for _, lf := range d.Files {
-			del[lf.Abs] = lf.Src
-			if af, _ := parser.ParseFile(fset, lf.Abs, lf.Src, parser.ParseComments|parser.SkipObjectResolution); af != nil {
-				for _, e := range load.EmbedFiles(d, af) {
-					if _, ok := del[e]; !ok {
-						del[e] = nil
-					}
+		if err := c.deleteDir(d, r); err != nil {
+			return err
+		}
+		r.Items = append(r.Items, Item{Key: index.PkgKey(path), Kind: index.PackageKind, Why: "target", Pos: index.Pos{Module: d.Module.Path, File: d.Rel}})
+	}
+	return nil
+}
+
+// deleteDir deletes a package directory's Go files of every
+// configuration, the files they embed and its testdata (O6). Other files
+// stay; txn removes the directory if it is left empty.
+func (c *computer) deleteDir(d *load.Dir, r *Removal) error {
+	del := map[string][]byte{} // path -> content as read (nil: read now)
+	fset := token.NewFileSet()
+	for _, lf := range d.Files {
+		del[lf.Abs] = lf.Src
+		if af, _ := parser.ParseFile(fset, lf.Abs, lf.Src, parser.ParseComments|parser.SkipObjectResolution); af != nil {
+			for _, e := range load.EmbedFiles(d, af) {
+				if _, ok := del[e]; !ok {
+					del[e] = nil
 				}
 			}
 		}
-		filepath.WalkDir(filepath.Join(d.Abs, "testdata"), func(p string, e os.DirEntry, err error) error {
-			if _, ok := del[p]; !ok && err == nil && e.Type().IsRegular() {
-				del[p] = nil
-			}
-			return nil
-		})
-		for p, src := range del {
-			if src == nil {
-				var err error
-				if src, err = os.ReadFile(p); err != nil {
-					return err
-				}
-			}
-			if err := r.Set.Add(&edit.File{Path: p, Old: src, Mode: fileMode(p)}); err != nil {
+	}
+	filepath.WalkDir(filepath.Join(d.Abs, "testdata"), func(p string, e os.DirEntry, err error) error {
+		if _, ok := del[p]; !ok && err == nil && e.Type().IsRegular() {
+			del[p] = nil
+		}
+		return nil
+	})
+	for p, src := range del {
+		if src == nil {
+			var err error
+			if src, err = os.ReadFile(p); err != nil {
 				return err
 			}
 		}
-		r.Items = append(r.Items, Item{Key: index.PkgKey(path), Kind: index.PackageKind, Why: "target", Pos: index.Pos{Module: d.Module.Path, File: d.Rel}})
-		r.Emptied = append(r.Emptied, d.Abs)
+		if err := r.Set.Add(&edit.File{Path: p, Old: src, Mode: fileMode(p)}); err != nil {
+			return err
+		}
 	}
+	r.Emptied = append(r.Emptied, d.Abs)
 	return nil
 }
 
