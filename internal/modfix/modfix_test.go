@@ -232,6 +232,26 @@ func TestTidy(t *testing.T) {
 		})
 	}
 
+	// An edit that drops the import, rather than a deletion.
+	t.Run("edit", func(t *testing.T) {
+		p := filepath.Join(dir, "app", "app.go")
+		set := &edit.Set{}
+		if err := set.Add(&edit.File{Path: p, Old: []byte(appGo), New: []byte("package app\n\nfunc Run() string { return \"\" }\n"), Mode: 0o666}); err != nil {
+			t.Fatal(err)
+		}
+		goMod, goSum, err := Tidy(context.Background(), ws, x, m, set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantMod, wantSum := realTidy(t, dir, set)
+		if !bytes.Equal(goMod, wantMod) || !bytes.Equal(goSum, wantSum) {
+			t.Errorf("got:\n%s\n%s\nwant (go mod tidy):\n%s\n%s", goMod, goSum, wantMod, wantSum)
+		}
+		if !bytes.Contains(goMod, []byte("example.com/dep v1.1.0 // indirect")) {
+			t.Errorf("dep not indirect:\n%s", goMod)
+		}
+	})
+
 	// A set that removes no import of another module changes nothing and
 	// runs nothing (a go command would fail: PATH is empty).
 	t.Run("no-candidate", func(t *testing.T) {
@@ -288,5 +308,46 @@ func TestTidyKeepsUntidy(t *testing.T) {
 	}
 	if bytes.Contains(goSum, []byte("example.com/user")) {
 		t.Errorf("user's go.sum lines kept:\n%s", goSum)
+	}
+}
+
+// TestTidyWorkspace checks Tidy in a go.work workspace where the module
+// imports a sibling it does not require (the workspace resolves it):
+// the scratch copy replaces the sibling by its directory.
+func TestTidyWorkspace(t *testing.T) {
+	testEnv(t)
+	t.Setenv("GOWORK", "")
+	dir := writeTree(t, map[string]string{
+		"go.work":   "go 1.22\n\nuse (\n\t./a\n\t./b\n)\n",
+		"a/go.mod":  "module example.com/a\n\ngo 1.22\n\nrequire example.com/dep v1.1.0\n",
+		"a/a.go":    "package a\n\nimport (\n\t\"example.com/b\"\n\t\"example.com/dep\"\n)\n\nvar _ = b.B\nvar _ = dep.Hello\n",
+		"a/keep.go": "package a\n\nimport \"example.com/b\"\n\nvar _ = b.B\n",
+		"b/go.mod":  "module example.com/b\n\ngo 1.22\n",
+		"b/b.go":    "package b\n\nconst B = 1\n",
+		"dl/go.mod": "module dl\n",
+		"dl/dl.go":  "package dl\n",
+	})
+	goCmd(t, filepath.Join(dir, "dl"), []string{"GOWORK=off"}, "mod", "download", "example.com/dep@v1.1.0")
+	goCmd(t, filepath.Join(dir, "a"), []string{"GOWORK=off", "GOFLAGS=-mod=mod"}, "mod", "download", "example.com/dep")
+	os.WriteFile(filepath.Join(dir, "a", "go.sum"), []byte("example.com/dep v1.1.0 h1:SDuX4e4B7a6IsyjnuJ4pgYBV4RK1Bw9EDYrCajUPJrs=\nexample.com/dep v1.1.0/go.mod h1:+EcA0RRhTHNkhwTZrs6d61eGbU3a6I3fKHjUcNddTyc=\n"), 0o666)
+	ws, x := loadIndex(t, filepath.Join(dir, "a"))
+	var m *load.Module
+	for i := range ws.Modules {
+		if ws.Modules[i].Path == "example.com/a" {
+			m = &ws.Modules[i]
+		}
+	}
+	p := filepath.Join(dir, "a", "a.go")
+	set := &edit.Set{}
+	set.Add(&edit.File{Path: p, Old: readFile(t, p), Mode: 0o666})
+	goMod, goSum, err := Tidy(context.Background(), ws, x, m, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "module example.com/a\n\ngo 1.22\n"; string(goMod) != want {
+		t.Errorf("go.mod:\n%s\nwant:\n%s", goMod, want)
+	}
+	if len(goSum) != 0 || goSum == nil {
+		t.Errorf("go.sum: %q, want empty (not deleted)", goSum)
 	}
 }
