@@ -61,7 +61,7 @@ func TestJSON(t *testing.T) {
 
 // TestSARIF checks what GitHub code scanning requires of a SARIF upload:
 // version 2.1.0, a driver with rules, results whose ruleIndex points at
-// their rule, a level, a message, and regions only with a start line.
+// their rule, a level, a message, and a region with startLine >= 1.
 func TestSARIF(t *testing.T) {
 	var b bytes.Buffer
 	if err := SARIF(&b, findings(), "v1", "/r"); err != nil {
@@ -117,8 +117,8 @@ func TestSARIF(t *testing.T) {
 	if loc.ArtifactLocation.URI != "m/go.mod" || loc.Region == nil || loc.Region.StartLine != 7 {
 		t.Errorf("location = %+v", loc)
 	}
-	if r1.Locations[0].PhysicalLocation.Region != nil {
-		t.Error("region without a line")
+	if r := r1.Locations[0].PhysicalLocation.Region; r == nil || r.StartLine != 1 {
+		t.Errorf("file-level region = %+v, want startLine 1", r)
 	}
 }
 

@@ -4,8 +4,9 @@ package report
 // (github/codeql-action/upload-sarif): one run, tool.driver.rules with an
 // entry per registered rule that a finding uses, results with ruleId,
 // ruleIndex, level, message and a physical location whose URI is relative
-// to the repository root (%SRCROOT%). A region is given only when the line
-// is known: code scanning rejects startLine 0.
+// to the repository root (%SRCROOT%), and a region whose startLine is at
+// least 1 (code scanning rejects 0): line 1 for findings about a whole
+// file.
 
 import (
 	"encoding/json"
@@ -124,6 +125,9 @@ func SARIF(w io.Writer, fs []*Finding, version, root string) error {
 			}
 		}
 		loc := sarifPhysical{ArtifactLocation: sarifArtifact{URI: uriEscape(uri), URIBaseID: "%SRCROOT%"}}
+		// Code scanning wants a region with a start line (>= 1): a
+		// finding about a whole file points at its first line.
+		loc.Region = &sarifRegion{StartLine: 1}
 		if f.Line > 0 {
 			loc.Region = &sarifRegion{StartLine: f.Line, StartColumn: f.Col}
 		}
