@@ -621,7 +621,11 @@ func (c *checkup) checkVendor() {
 	}
 	txt, err := os.ReadFile(filepath.Join(vdir, "modules.txt"))
 	if len(c.m.File.Require) == 0 {
-		c.add(ruleVendorUnused, "vendor", 0, 0, fixVendor{m: c.m}, "vendor/ exists but the module requires nothing")
+		file := "vendor/modules.txt" // a file, for editors and code scanning
+		if err != nil {
+			file = "vendor"
+		}
+		c.add(ruleVendorUnused, file, 0, 0, fixVendor{m: c.m}, "vendor/ exists but the module requires nothing")
 		return
 	}
 	if err != nil {
