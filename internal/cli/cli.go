@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"text/template"
 
@@ -171,14 +172,54 @@ Additional help topics:
 Use "goremover help <topic>" for more information about that topic.
 `
 
+// commandOrder is the order of 'goremover help', as in the SPEC.
+var commandOrder = []string{"impact", "rm", "doctor", "history", "rollback", "version"}
+
 func printUsage(w io.Writer) {
 	var buf bytes.Buffer
 	tmpl := template.Must(template.New("usage").Parse(usageTemplate))
+	cmds := slices.Clone(commands)
+	rank := func(c *Command) int {
+		if i := slices.Index(commandOrder, c.Name()); i >= 0 {
+			return i
+		}
+		return len(commandOrder)
+	}
+	slices.SortStableFunc(cmds, func(a, b *Command) int { return rank(a) - rank(b) })
+	// The doctor rules are topics of their own (goremover help GR101),
+	// listed once.
+	var shown []*Command
+	var rules []string
+	for _, t := range topics {
+		if isRule(t.Name()) {
+			rules = append(rules, t.Name())
+			continue
+		}
+		shown = append(shown, t)
+	}
+	if len(rules) > 0 {
+		slices.Sort(rules)
+		shown = append(shown, &Command{UsageLine: "goremover GRnnn", Short: fmt.Sprintf("the %d doctor rules, %s to %s: 'goremover help %s' prints one", len(rules), rules[0], rules[len(rules)-1], rules[min(1, len(rules)-1)])})
+	}
 	tmpl.Execute(&buf, struct {
 		Commands []*Command
 		Topics   []*Command
-	}{commands, topics})
+	}{cmds, shown})
 	w.Write(buf.Bytes())
+}
+
+// isRule reports whether name is a rule ID: GR and digits.
+func isRule(name string) bool {
+	rest, ok := strings.CutPrefix(name, "GR")
+	if !ok || rest == "" {
+		return false
+	}
+	for _, c := range rest {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func runHelp(args []string) int {
