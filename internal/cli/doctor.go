@@ -7,7 +7,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -244,7 +243,7 @@ func doctorApply(ctx context.Context, d *modfix.Diagnosis, display func(*report.
 	}
 	if set.Len() == 0 {
 		if doctorJSON {
-			return doctorJSONOut(res)
+			return printJSON(res)
 		}
 		if err := report.Text(Stdout, remaining, display); err != nil {
 			return err
@@ -259,11 +258,11 @@ func doctorApply(ctx context.Context, d *modfix.Diagnosis, display func(*report.
 				return err
 			}
 			res.DryRun, res.Diff = true, b.String()
-			return doctorJSONOut(res)
+			return printJSON(res)
 		}
 		return edit.Diff(Stdout, d.WS.Root, set)
 	}
-	tx, err := txn.Begin(d.WS.Root, set, txn.Meta{Command: "doctor --fix"}, doctorModFiles(d.WS))
+	tx, err := txn.Begin(d.WS.Root, set, txn.Meta{Command: "doctor --fix"}, modFiles(d.WS))
 	if err != nil {
 		return err
 	}
@@ -286,7 +285,7 @@ func doctorApply(ctx context.Context, d *modfix.Diagnosis, display func(*report.
 	}
 	res.Verified = "doctor"
 	if doctorJSON {
-		return doctorJSONOut(res)
+		return printJSON(res)
 	}
 	for _, f := range fixed {
 		fmt.Fprintf(Stdout, "fixed %s: %s %s\n", display(f), f.Rule, f.Message)
@@ -322,30 +321,6 @@ type doctorFile struct {
 	Module string `json:"module,omitempty"`
 	File   string `json:"file"`
 	Action string `json:"action"`
-}
-
-func doctorJSONOut(v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = Stdout.Write(append(b, '\n'))
-	return err
-}
-
-// doctorModFiles returns the module files the snapshot keeps whether or
-// not the fix changes them.
-func doctorModFiles(ws *load.WorkingSet) []string {
-	var out []string
-	for _, m := range ws.Modules {
-		for _, n := range []string{"go.mod", "go.sum", filepath.Join("vendor", "modules.txt")} {
-			out = append(out, filepath.Join(m.Dir, n))
-		}
-	}
-	if ws.Work != "" {
-		out = append(out, ws.Work, ws.Work+".sum")
-	}
-	return out
 }
 
 // countOf returns "1 file", "2 files"; "info" has no plural.

@@ -149,7 +149,7 @@ func recoverFirst(root string) error {
 	if s == nil {
 		return nil
 	}
-	n := nFiles(len(s.Files))
+	n := plural(len(s.Files), "file")
 	if s.State == "rolled back" {
 		fmt.Fprintf(Stderr, "goremover: finished interrupted rollback of %s (%s)\n", s.ID, n)
 	} else {
@@ -169,14 +169,6 @@ func snapFilesJSON(fs []txn.FileEntry) []snapFileJSON {
 		out = append(out, snapFileJSON{f.File, f.Action})
 	}
 	return out
-}
-
-// nFiles returns "1 file" or "N files".
-func nFiles(n int) string {
-	if n == 1 {
-		return "1 file"
-	}
-	return fmt.Sprintf("%d files", n)
 }
 
 func describeSnap(s *txn.Snapshot) string {
@@ -223,7 +215,7 @@ func runHistory(ctx context.Context, cmd *Command, args []string) error {
 	}
 	tw := tabwriter.NewWriter(Stdout, 0, 8, 2, ' ', 0)
 	for _, s := range snaps {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Time.Local().Format("2006-01-02 15:04:05"), s.State, describeSnap(s), nFiles(len(s.Files)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Time.Local().Format("2006-01-02 15:04:05"), s.State, describeSnap(s), plural(len(s.Files), "file"))
 	}
 	return tw.Flush()
 }
