@@ -99,26 +99,21 @@ func runImpact(ctx context.Context, cmd *Command, args []string) error {
 	if len(args) == 0 {
 		return &UsageError{Cmd: cmd, Msg: "no targets"}
 	}
-	specs := make([]target.Spec, 0, len(args))
-	for _, a := range args {
-		s, err := target.Parse(a, impactModule)
-		if err != nil {
-			return err
-		}
-		specs = append(specs, s)
+	specs, err := parseTargets(args, impactModule)
+	if err != nil {
+		return err
 	}
 	sess, err := openSession(ctx, &impactFlags)
 	if err != nil {
 		return err
 	}
-	r := &target.Resolver{WS: sess.ws, X: sess.x, Cwd: sess.cwd}
+	targets, err := sess.resolve(specs)
+	if err != nil {
+		return err
+	}
 	var results []*impact.Result
 	var mods []string
-	for _, s := range specs {
-		t, err := r.Resolve(s)
-		if err != nil {
-			return err
-		}
+	for _, t := range targets {
 		results = append(results, impact.Analyze(sess.x, sess.ws, t))
 		if t.Module != "" {
 			mods = append(mods, t.Module)
@@ -151,6 +146,34 @@ func runImpact(ctx context.Context, cmd *Command, args []string) error {
 		}
 	}
 	return nil
+}
+
+// parseTargets parses the command line's targets (module paths with
+// module), before anything is loaded: a malformed one fails fast.
+func parseTargets(args []string, module bool) ([]target.Spec, error) {
+	specs := make([]target.Spec, 0, len(args))
+	for _, a := range args {
+		s, err := target.Parse(a, module)
+		if err != nil {
+			return nil, err
+		}
+		specs = append(specs, s)
+	}
+	return specs, nil
+}
+
+// resolve resolves parsed targets in the session's index.
+func (sess *session) resolve(specs []target.Spec) ([]*target.Target, error) {
+	r := &target.Resolver{WS: sess.ws, X: sess.x, Cwd: sess.cwd}
+	targets := make([]*target.Target, 0, len(specs))
+	for _, s := range specs {
+		t, err := r.Resolve(s)
+		if err != nil {
+			return nil, err
+		}
+		targets = append(targets, t)
+	}
+	return targets, nil
 }
 
 // session is one consistent load of the working set.

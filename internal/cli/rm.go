@@ -158,26 +158,17 @@ func runRm(ctx context.Context, cmd *Command, args []string) error {
 	if err != nil {
 		return &UsageError{Cmd: cmd, Msg: err.Error()}
 	}
-	specs := make([]target.Spec, 0, len(args))
-	for _, a := range args {
-		s, err := target.Parse(a, rmModule)
-		if err != nil {
-			return err
-		}
-		specs = append(specs, s)
+	specs, err := parseTargets(args, rmModule)
+	if err != nil {
+		return err
 	}
 	sess, err := openSession(ctx, &rmFlags)
 	if err != nil {
 		return err
 	}
-	r := &target.Resolver{WS: sess.ws, X: sess.x, Cwd: sess.cwd}
-	var targets []*target.Target
-	for _, s := range specs {
-		t, err := r.Resolve(s)
-		if err != nil {
-			return err
-		}
-		targets = append(targets, t)
+	targets, err := sess.resolve(specs)
+	if err != nil {
+		return err
 	}
 	p := &impact.Printer{X: sess.x, WS: sess.ws, Cwd: sess.cwd}
 	var rem *remove.Removal
