@@ -164,6 +164,15 @@ func analyzeSymbol(x *index.Index, t *target.Target, res *Result) {
 					names = append(names, index.NameKey(index.NameField, ""))
 				}
 			}
+			// A type assertion to an interface with this method may
+			// find it on a value of the type (x.(boolFlag)).
+			if decl.Kind == index.Method && !decl.Iface {
+				name := decl.Name
+				if !exported {
+					name = strings.TrimSuffix(decl.Key.Pkg, "_test") + "." + name
+				}
+				names = append(names, index.NameKey(index.NameAssert, name))
+			}
 		case index.Func, index.Var:
 			if exported && t.Pkg != nil && t.Pkg.Name == "main" && decl.Recv == "" {
 				names = append(names, index.NameKey(index.NameMain, decl.Name), index.NameKey(index.NameMain, ""))

@@ -13,6 +13,7 @@ package index
 // such methods get a hidden "implements" reference.
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -42,6 +43,16 @@ var dynamicMethods = map[string]string{
 	"GobDecode":       "gob.GobDecoder",
 	"Scan":            "sql.Scanner",
 	"Value":           "driver.Valuer",
+	// io, net and net/http look for these on the values they are given.
+	"ReadFrom":             "io.ReaderFrom",
+	"WriteTo":              "io.WriterTo",
+	"WriteString":          "io.StringWriter",
+	"Timeout":              "net.Error",
+	"Temporary":            "net.Error",
+	"Flush":                "http.Flusher",
+	"Hijack":               "http.Hijacker",
+	"Push":                 "http.Pusher",
+	"CloseIdleConnections": "http.Client.CloseIdleConnections",
 	// Protocol buffers runtimes find these by type assertion on a
 	// proto.Message.
 	"XXX_Marshal":          "protobuf",
@@ -198,6 +209,7 @@ func (s *fileState) conversions(n ast.Node, stack []ast.Node) {
 	case *ast.TypeAssertExpr:
 		if n.Type != nil {
 			s.site(n.Type, info.TypeOf(n.Type), typeOf(n.X))
+			s.asserted(n.Type, info.TypeOf(n.Type), typeOf(n.X))
 		}
 	case *ast.TypeSwitchStmt:
 		var x ast.Expr
@@ -211,6 +223,7 @@ func (s *fileState) conversions(n ast.Node, stack []ast.Node) {
 		for _, c := range n.Body.List {
 			for _, e := range c.(*ast.CaseClause).List {
 				s.site(e, info.TypeOf(e), to)
+				s.asserted(e, info.TypeOf(e), to)
 			}
 		}
 	case *ast.Ident:
@@ -353,4 +366,32 @@ func stripTest(path string) string {
 
 func isTestFile(name string) bool {
 	return len(name) > 8 && name[len(name)-8:] == "_test.go"
+}
+
+// asserted records, for a type assertion (or type switch case) of a value
+// of interface type from to interface type to, a by-name reference to
+// each method of to that from does not have: the assertion finds it
+// dynamically on whatever concrete value travels in from, which no
+// conversion site names (x.(boolFlag) finds IsBoolFlag on any flag).
+func (s *fileState) asserted(at ast.Node, to, from types.Type) {
+	ti, ok := typeOfUnder[*types.Interface](to)
+	if !ok || from == nil {
+		return
+	}
+	fi, ok := typeOfUnder[*types.Interface](from)
+	if !ok {
+		return
+	}
+	for i := range ti.NumMethods() {
+		m := ti.Method(i)
+		if obj, _, _ := types.LookupFieldOrMethod(fi, false, m.Pkg(), m.Name()); obj != nil {
+			continue // known from the static type already
+		}
+		name := m.Name()
+		if !m.Exported() && m.Pkg() != nil {
+			name = m.Pkg().Path() + "." + name
+		}
+		s.refHidden(NameKey(NameAssert, name), at.Pos(), Implements, false,
+			fmt.Sprintf("a type assertion to %s may find %s dynamically", types.TypeString(to, types.RelativeTo(s.b.u.Types)), m.Name()))
+	}
 }

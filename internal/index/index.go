@@ -52,6 +52,10 @@ const (
 	NameMain   = "main"   // an exported top-level func or var of a main package (plugin.Lookup)
 	NameMethod = "method" // any exported method (reflection with a non-constant name)
 	NameField  = "field"  // any exported field (reflection with a non-constant name)
+	// NameAssert: a method that a type assertion to an interface may find
+	// dynamically (x.(boolFlag) finds IsBoolFlag on whatever x holds).
+	// An unexported name is qualified by its package: "pkg.name".
+	NameAssert = "assert"
 )
 
 // NameKey returns the by-name key for a use of name that can reach any
