@@ -230,8 +230,14 @@ func runRm(ctx context.Context, cmd *Command, args []string) error {
 		AfterCompute(rem.Set)
 	}
 	scope := verify.Affected(sess.x.Dirs, changedPaths(rem.Set), nil)
-	// The baseline: what the index's own type checks found.
-	before := verify.IndexErrors(sess.x, scope)
+	// The baseline: what the index's own type checks found, or what go
+	// build or go test say of the tree as it is.
+	before := &rmBaseline{errs: verify.IndexErrors(sess.x, scope)}
+	if mode != verify.Typecheck {
+		if before.out, err = verify.Command(ctx, sess.ws, mode, scope, sess.opts.Load.Env); err != nil {
+			return err
+		}
+	}
 	// Verification runs inside the transaction: a crash while it runs
 	// is rolled back by the next goremover command, like one during the
 	// writes.
@@ -252,9 +258,9 @@ func runRm(ctx context.Context, cmd *Command, args []string) error {
 		for _, l := range fail.Errors {
 			fmt.Fprintf(Stderr, "\t%s\n", l)
 		}
-		what := "see above"
-		if mode == verify.Typecheck {
-			what = plural(len(fail.Errors), "new error")
+		what := plural(len(fail.Errors), "new error")
+		if mode == verify.Test {
+			what = plural(len(fail.Errors), "new failure")
 		}
 		return &BlockedError{Msg: fmt.Sprintf("verification (%s) failed (%s); the snapshot %s is restored, nothing changed", mode, what, snap.ID)}
 	}
@@ -340,16 +346,31 @@ func rmTidy(ctx context.Context, sess *session, rem *remove.Removal) error {
 	return nil
 }
 
-// rmVerifyApplied verifies the applied change.
-func rmVerifyApplied(ctx context.Context, sess *session, mode verify.Mode, scope *verify.Scope, before *verify.Errors) error {
-	if mode != verify.Typecheck {
-		return verify.Command(ctx, sess.ws, mode, scope, sess.opts.Load.Env)
+// rmBaseline is what verification compares against.
+type rmBaseline struct {
+	errs *verify.Errors  // typecheck
+	out  *verify.Outcome // build, test
+}
+
+// rmVerifyApplied verifies the applied change: it fails with a
+// *verify.Failure if the change brings a new type error, or a new build,
+// vet or test failure.
+func rmVerifyApplied(ctx context.Context, sess *session, mode verify.Mode, scope *verify.Scope, before *rmBaseline) error {
+	var errs []string
+	if mode == verify.Typecheck {
+		after, err := verify.TypeErrors(ctx, sess.ws, scope, sess.opts.Load)
+		if err != nil {
+			return err
+		}
+		errs = verify.New(before.errs, after)
+	} else {
+		after, err := verify.Command(ctx, sess.ws, mode, scope, sess.opts.Load.Env)
+		if err != nil {
+			return err
+		}
+		errs = verify.Regressions(before.out, after)
 	}
-	after, err := verify.TypeErrors(ctx, sess.ws, scope, sess.opts.Load)
-	if err != nil {
-		return err
-	}
-	if errs := verify.New(before, after); len(errs) > 0 {
+	if len(errs) > 0 {
 		return &verify.Failure{Mode: mode, Errors: errs}
 	}
 	return nil

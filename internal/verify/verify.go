@@ -242,10 +242,18 @@ func New(before, after *Errors) []string {
 	return out
 }
 
+// Outcome is what go build and go vet, or go test, said about a scope.
+type Outcome struct {
+	Failed bool
+	Lines  []string // the go command's output
+}
+
 // Command runs go build and go vet (Build) or go test (Test) over the
-// scope, in each module that holds part of it, and returns a *Failure
-// with the go command's output if it fails.
-func Command(ctx context.Context, ws *load.WorkingSet, mode Mode, scope *Scope, env []string) error {
+// scope, in each module that holds part of it. A failing command is an
+// Outcome, not an error; the error is for a go command that could not
+// run at all (or an interrupt).
+func Command(ctx context.Context, ws *load.WorkingSet, mode Mode, scope *Scope, env []string) (*Outcome, error) {
+	o := &Outcome{}
 	for i := range ws.Modules {
 		m := &ws.Modules[i]
 		var pkgs []string
@@ -272,24 +280,94 @@ func Command(ctx context.Context, ws *load.WorkingSet, mode Mode, scope *Scope, 
 			cmd.Env = append(os.Environ(), env...)
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
-			if err := cmd.Run(); err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
+			err := cmd.Run()
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if _, ok := err.(*exec.ExitError); err != nil && !ok {
+				return nil, fmt.Errorf("go %s: %v", strings.Join(args, " "), err)
+			}
+			for _, l := range strings.Split(strings.TrimRight(out.String(), "\n"), "\n") {
+				if l != "" {
+					o.Lines = append(o.Lines, l)
 				}
-				f := &Failure{Mode: mode}
-				for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
-					if l != "" {
-						f.Errors = append(f.Errors, l)
-					}
+			}
+			if err != nil {
+				o.Failed = true
+				if mode == Build {
+					break // vet after a failed build says nothing new
 				}
-				if len(f.Errors) == 0 {
-					f.Errors = []string{fmt.Sprintf("go %s: %v", strings.Join(args, " "), err)}
-				}
-				return f
 			}
 		}
 	}
-	return nil
+	return o, nil
+}
+
+// Regressions returns what after fails that before did not: the failing
+// tests, packages and compiler or vet errors (by file and message, not
+// position) that are new. A tree whose tests already failed can still be
+// verified: only new failures count. nil means no regression.
+func Regressions(before, after *Outcome) []string {
+	if !after.Failed {
+		return nil
+	}
+	old := map[string]int{}
+	if before != nil {
+		for _, l := range before.Lines {
+			if k := failure(l); k != "" {
+				old[k]++
+			}
+		}
+	}
+	var out []string
+	for _, l := range after.Lines {
+		k := failure(l)
+		if k == "" {
+			continue
+		}
+		if old[k] > 0 {
+			old[k]--
+			continue
+		}
+		out = append(out, l)
+	}
+	if len(out) == 0 && (before == nil || !before.Failed) {
+		return after.Lines // failed, with nothing recognisable: all of it
+	}
+	return out
+}
+
+// failure returns the signature of a line of go command output that
+// reports a failure, "" for other lines: "--- FAIL: TestX" without its
+// time, "FAIL pkg" without its time, "panic: ...", "file.go: msg"
+// without line and column.
+func failure(l string) string {
+	t := strings.TrimSpace(l)
+	switch {
+	case strings.HasPrefix(t, "--- FAIL: "):
+		if i := strings.LastIndex(t, " ("); i > 0 {
+			t = t[:i]
+		}
+		return t
+	case strings.HasPrefix(t, "FAIL\t") || strings.HasPrefix(t, "FAIL "):
+		f := strings.Fields(t)
+		if len(f) >= 2 {
+			return "FAIL " + f[1]
+		}
+		return ""
+	case strings.HasPrefix(t, "panic: "):
+		return t
+	}
+	if i := strings.Index(t, ".go:"); i > 0 {
+		file, rest := t[:i+3], t[i+4:]
+		for n := 0; n < 2; n++ {
+			if j := strings.IndexByte(rest, ':'); j >= 0 && isDigits(rest[:j]) {
+				rest = rest[j+1:]
+			}
+		}
+		return filepath.Base(file) + ": " + strings.TrimSpace(rest)
+	}
+	return ""
 }
 
 // hasGo reports whether dir holds a .go file.

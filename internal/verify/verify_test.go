@@ -60,3 +60,38 @@ func TestParseMode(t *testing.T) {
 		t.Error("ParseMode(fast) succeeded")
 	}
 }
+
+// TestRegressions: only failures the tree did not have before count;
+// times and positions do not make a failure new.
+func TestRegressions(t *testing.T) {
+	before := &Outcome{Failed: true, Lines: []string{
+		"--- FAIL: TestOld (0.00s)",
+		"    x_test.go:9: old",
+		"FAIL\texample.com/m/a\t0.004s",
+		"a/a.go:3:2: declared and not used: v",
+	}}
+	after := &Outcome{Failed: true, Lines: []string{
+		"--- FAIL: TestOld (0.01s)",
+		"--- FAIL: TestNew (0.00s)",
+		"FAIL\texample.com/m/a\t0.005s",
+		"FAIL\texample.com/m/b\t0.002s",
+		"a/a.go:5:2: declared and not used: v",
+		"panic: boom",
+	}}
+	got := Regressions(before, after)
+	want := []string{"--- FAIL: TestNew (0.00s)", "FAIL\texample.com/m/b\t0.002s", "panic: boom"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Regressions = %q, want %q", got, want)
+	}
+	if got := Regressions(before, before); got != nil {
+		t.Errorf("same failures: Regressions = %q, want none", got)
+	}
+	if got := Regressions(before, &Outcome{}); got != nil {
+		t.Errorf("passing after: Regressions = %q, want none", got)
+	}
+	// Failed with nothing recognisable, from a passing tree: all of it.
+	odd := &Outcome{Failed: true, Lines: []string{"go: something odd"}}
+	if got := Regressions(&Outcome{}, odd); !reflect.DeepEqual(got, odd.Lines) {
+		t.Errorf("unrecognised failure: Regressions = %q", got)
+	}
+}
