@@ -40,11 +40,15 @@ type GoError struct {
 }
 
 func (e *GoError) Error() string {
-	msg := strings.TrimSpace(e.Stderr)
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
+	// The line that says what failed, not the "go: downloading" ones.
+	msg := ""
+	for _, l := range strings.Split(strings.TrimSpace(e.Stderr), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "go: downloading ") {
+			msg = l
+			break
+		}
 	}
-	return fmt.Sprintf("go %s in a copy of %s failed: %s; the module cache may lack a module (goremover works offline; run 'go mod download' first)", strings.Join(e.Args, " "), e.Module, msg)
+	return fmt.Sprintf("go %s in a copy of %s failed: %s; the module cache may lack a module (goremover works offline: fill the cache with 'go mod download all', or run 'go mod tidy' once where the network is reachable)", strings.Join(e.Args, " "), e.Module, msg)
 }
 
 // ignoreDir is the directory of the synthetic package that blank-imports
