@@ -227,6 +227,8 @@ func applyRequires(m *load.Module, start []byte, changed map[string]*reqState) (
 			set = true
 		}
 	}
+	// DropRequire leaves zeroed entries that SetRequire cannot take.
+	f.Cleanup()
 	if set {
 		var list []*modfile.Require
 		seen := map[string]bool{}
