@@ -99,6 +99,7 @@ func Diagnose(ctx context.Context, dir string, opts *DoctorOptions) (*Diagnosis,
 		d.Findings = append(d.Findings, c.out...)
 	}
 	d.Findings = append(d.Findings, workFindings(ws)...)
+	d.Findings = append(d.Findings, workUnused(ws, dirs)...)
 	report.Sort(d.Findings)
 	return d, nil
 }
@@ -895,6 +896,61 @@ func (c *checkup) checkOnline(ctx context.Context) {
 			c.add(ruleUpdate, "go.mod", pos[0], pos[1], nil, "%s %s: %s is available", mj.Path, mj.Version, mj.Update.Version)
 		}
 	}
+}
+
+// workUnused reports workspace modules that no other one imports and
+// that have no main package (GR122).
+func workUnused(ws *load.WorkingSet, dirs []*load.Dir) []*report.Finding {
+	if ws.Work == "" || len(ws.Modules) < 2 {
+		return nil
+	}
+	wf, err := modfile.ParseWork(ws.Work, ws.WorkSum, nil)
+	if err != nil {
+		return nil
+	}
+	// owner returns the workspace module an import path belongs to: the
+	// longest module path that prefixes it.
+	owner := func(p string) string {
+		best := ""
+		for _, m := range ws.Modules {
+			if (p == m.Path || strings.HasPrefix(p, m.Path+"/")) && len(m.Path) > len(best) {
+				best = m.Path
+			}
+		}
+		return best
+	}
+	used := map[string]bool{}
+	for _, d := range dirs {
+		if d.Name() == "main" {
+			used[d.Module.Path] = true
+		}
+		for _, f := range d.Files {
+			for _, imp := range f.Imports {
+				if o := owner(imp); o != "" && o != d.Module.Path {
+					used[o] = true
+				}
+			}
+		}
+	}
+	var out []*report.Finding
+	for _, u := range wf.Use {
+		dir := u.Path
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(ws.Root, filepath.FromSlash(dir))
+		}
+		for _, m := range ws.Modules {
+			if filepath.Clean(m.Dir) != filepath.Clean(dir) || used[m.Path] {
+				continue
+			}
+			out = append(out, &report.Finding{
+				Rule: ruleWorkUnused.ID, Severity: ruleWorkUnused.Severity, File: "go.work", Root: ws.Root,
+				Line: u.Syntax.Start.Line, Col: u.Syntax.Start.LineRune,
+				Message: fmt.Sprintf("use %s: module %s is imported by no other workspace module and has no main package", u.Path, m.Path),
+				Why:     "nothing in the workspace needs it; it may be left over from a removal",
+			})
+		}
+	}
+	return out
 }
 
 // workFindings checks go.work against its modules (GR121).

@@ -121,6 +121,17 @@ no go.mod: every go command in the workspace fails. -fix drops the use
 line.
 `,
 	})
+	ruleWorkUnused = report.Register(&report.Rule{
+		ID: "GR122", Name: "WorkModuleUnused", Title: "workspace module that no other workspace module uses",
+		Severity: report.Info, Since: "v0.2.0",
+		Text: `
+A module that go.work uses is imported by no package of the other
+workspace modules and has no main package: nothing in the workspace needs
+it, so it may be residue of a removal (or an independent module kept in
+the workspace on purpose). Not fixable: drop its use line by hand if it
+is residue.
+`,
+	})
 	ruleWorkGo = report.Register(&report.Rule{
 		ID: "GR121", Name: "WorkGoVersion", Title: "go or toolchain lines disagree across the workspace",
 		Severity: report.Warning, Since: "v0.2.0",
