@@ -267,14 +267,48 @@ func addImports(m map[string]*types.Package, t *types.Package) {
 // host (golang.org/x/sys/windows) stay missing and get stand-ins.
 func (c *Checked) loadMissing(ctx context.Context, ws *WorkingSet, dirs []*Dir, byPath map[string]*Dir, hostTypes map[string]*types.Package, seen map[string]bool, opts *Options) error {
 	want := map[string]bool{}
+	add := func(f *File) {
+		for _, imp := range f.Imports {
+			if imp != "C" && imp != "unsafe" && byPath[imp] == nil && hostTypes[imp] == nil {
+				want[imp] = true
+			}
+		}
+	}
+	// The files no host unit compiled, and every non-test file of the
+	// working-set packages they import, transitively: another
+	// configuration re-checks those from source when their files differ
+	// there, and needs what they import too (regexp/syntax for
+	// model/labels in prometheus), not a stand-in.
+	in := map[*Dir]bool{}
+	var deps []*Dir
+	for _, d := range dirs {
+		in[d] = true
+	}
 	for _, d := range dirs {
 		for _, f := range d.Files {
-			if seen[f.Abs] {
-				continue
+			if !seen[f.Abs] {
+				add(f)
 			}
 			for _, imp := range f.Imports {
-				if imp != "C" && imp != "unsafe" && byPath[imp] == nil && hostTypes[imp] == nil {
-					want[imp] = true
+				if dep := byPath[imp]; dep != nil && !in[dep] {
+					in[dep] = true
+					deps = append(deps, dep)
+				}
+			}
+		}
+	}
+	for len(deps) > 0 {
+		d := deps[0]
+		deps = deps[1:]
+		for _, f := range d.Files {
+			if f.Test {
+				continue
+			}
+			add(f)
+			for _, imp := range f.Imports {
+				if dep := byPath[imp]; dep != nil && !in[dep] {
+					in[dep] = true
+					deps = append(deps, dep)
 				}
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -155,6 +156,11 @@ func TypeErrors(ctx context.Context, ws *load.WorkingSet, scope *Scope, opts loa
 		return errs, nil
 	}
 	for _, u := range checked.Units {
+		// Only the scope's packages: a dependency re-checked for another
+		// configuration is not something the change can break.
+		if !want[u.Dir.Abs] {
+			continue
+		}
 		for _, e := range u.Errors {
 			errs.add(u.Config.String(), e)
 		}
@@ -177,9 +183,38 @@ func (e *Errors) add(cfg, line string) {
 	}
 	// Not keyed by configuration: which configuration first compiles a
 	// file depends on what else is checked with it.
-	k := file + "\t" + msg
+	k := file + "\t" + unqualify(msg)
 	e.keys[k]++
 	e.lines[k] = append(e.lines[k], cfgPrefix(cfg)+line)
+}
+
+// unqualify rewrites the package qualifiers of a type error message,
+// "example.com/m/storage".T, as storage.T: the type checker spells a
+// package by its path only when two packages in view share a name, which
+// depends on what else was checked with it.
+func unqualify(msg string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(msg, '"')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(msg[i+1:], '"')
+		if j < 0 {
+			break
+		}
+		j += i + 1
+		if j+1 < len(msg) && msg[j+1] == '.' && !strings.ContainsAny(msg[i+1:j], " \t") {
+			b.WriteString(msg[:i])
+			b.WriteString(path.Base(msg[i+1 : j]))
+			msg = msg[j+1:]
+			continue
+		}
+		b.WriteString(msg[:j+1])
+		msg = msg[j+1:]
+	}
+	b.WriteString(msg)
+	return b.String()
 }
 
 func cfgPrefix(cfg string) string {

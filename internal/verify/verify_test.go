@@ -95,3 +95,18 @@ func TestRegressions(t *testing.T) {
 		t.Errorf("unrecognised failure: Regressions = %q", got)
 	}
 }
+
+// TestUnqualify: a package spelled by its path or by its name is the same
+// package in an error message; quoted strings stay.
+func TestUnqualify(t *testing.T) {
+	for in, want := range map[string]string{
+		`cannot use x as "example.com/m/storage".GetRef value`: `cannot use x as storage.GetRef value`,
+		`cannot use x as storage.GetRef value`:                 `cannot use x as storage.GetRef value`,
+		`cannot use "a b" (untyped string constant) as int`:    `cannot use "a b" (untyped string constant) as int`,
+		`undefined: "x".y and "p/q".R`:                         `undefined: x.y and q.R`,
+	} {
+		if got := unqualify(in); got != want {
+			t.Errorf("unqualify(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
