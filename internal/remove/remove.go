@@ -73,8 +73,6 @@ type Removal struct {
 	// Blocked holds, for each target that is not safe to remove with
 	// the others, its impact with only the references that remain.
 	Blocked []*impact.Result
-	// Emptied lists the directories whose Go files all go.
-	Emptied []string
 	// Guesses are uses that may reach a target but can only be guessed
 	// (reflection with a computed name): they do not block; rm warns.
 	Guesses []*index.Ref
@@ -600,7 +598,6 @@ func (c *computer) deleteDir(d *load.Dir, r *Removal) error {
 			return err
 		}
 	}
-	r.Emptied = append(r.Emptied, d.Abs)
 	return nil
 }
 
