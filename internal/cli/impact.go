@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/goremover/goremover/internal/impact"
@@ -107,6 +108,7 @@ func runImpact(ctx context.Context, cmd *Command, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer sess.close(false) // impact writes nothing
 	targets, err := sess.resolve(specs)
 	if err != nil {
 		return err
@@ -182,6 +184,32 @@ type session struct {
 	ws   *load.WorkingSet
 	x    *index.Index
 	opts *index.Options
+	// newWorkSum is go.work.sum if the workspace had none when the
+	// command started: the go command may write one while it lists
+	// packages, and a command that must leave the tree as it found it
+	// removes it again (see close).
+	newWorkSum string
+}
+
+// close ends the session: unless keep (a change was applied), it removes
+// the go.work.sum that the go command created meanwhile.
+func (s *session) close(keep bool) {
+	if !keep && s.newWorkSum != "" {
+		os.Remove(s.newWorkSum)
+	}
+}
+
+// workSumAbsent returns ws's go.work.sum path if it is a workspace whose
+// go.work.sum does not exist yet, "" otherwise.
+func workSumAbsent(ws *load.WorkingSet) string {
+	if ws.Work == "" {
+		return ""
+	}
+	p := ws.Work + ".sum"
+	if _, err := os.Lstat(p); err == nil {
+		return ""
+	}
+	return p
 }
 
 func openSession(ctx context.Context, f *buildFlags) (*session, error) {
@@ -201,10 +229,13 @@ func openSession(ctx context.Context, f *buildFlags) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
+	sess := &session{cwd: cwd, ws: ws, opts: opts, newWorkSum: workSumAbsent(ws)}
 	x, err := index.Build(ctx, ws, opts)
 	if err != nil {
+		sess.close(false)
 		return nil, err
 	}
+	sess.x = x
 	st := opts.Stats
 	if f.verbose {
 		fmt.Fprintf(Stderr, "goremover: %d packages (%d from cache); configurations: %s\n", st.Packages, st.Cached, strings.Join(st.Configs, " "))
@@ -213,7 +244,7 @@ func openSession(ctx context.Context, f *buildFlags) (*session, error) {
 		fmt.Fprintf(Stderr, "goremover: warning: %d files are compiled by no analysed configuration: %s\n", len(st.Unsat), strings.Join(st.Unsat, " "))
 	}
 	warnErrors(x, f.verbose)
-	return &session{cwd: cwd, ws: ws, x: x, opts: opts}, nil
+	return sess, nil
 }
 
 // warnErrors reports packages that did not type-check: they are analysed

@@ -150,7 +150,7 @@ type rmFile struct {
 	Action string `json:"action"`
 }
 
-func runRm(ctx context.Context, cmd *Command, args []string) error {
+func runRm(ctx context.Context, cmd *Command, args []string) (err error) {
 	if len(args) == 0 {
 		return &UsageError{Cmd: cmd, Msg: "no targets"}
 	}
@@ -166,6 +166,8 @@ func runRm(ctx context.Context, cmd *Command, args []string) error {
 	if err != nil {
 		return err
 	}
+	// On any exit but an applied change, the tree is as rm found it.
+	defer func() { sess.close(err == nil && !rmDryRun) }()
 	targets, err := sess.resolve(specs)
 	if err != nil {
 		return err
