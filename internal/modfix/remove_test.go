@@ -54,15 +54,7 @@ func TestRemoveModule(t *testing.T) {
 	}
 	got := applyCopy(t, dir, set)
 
-	want := copyDir(t, dir)
-	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "edit", "-droprequire=example.com/user")
-	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "tidy")
-	for _, name := range []string{"go.mod", "go.sum"} {
-		g, w := readFile(t, filepath.Join(got, name)), readFile(t, filepath.Join(want, name))
-		if !bytes.Equal(g, w) {
-			t.Errorf("%s:\n%s\nwant (go mod tidy):\n%s", name, g, w)
-		}
-	}
+	sameAsGo(t, dir, got, "example.com/user", false)
 	if bytes.Contains(readFile(t, filepath.Join(got, "go.sum")), []byte("example.com/user")) {
 		t.Error("go.sum keeps example.com/user")
 	}
@@ -107,16 +99,7 @@ func TestRemoveModuleIndirect(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := applyCopy(t, dir, set)
-	want := copyDir(t, dir)
-	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "edit", "-droprequire=example.com/user")
-	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "tidy")
-	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "vendor")
-	for _, name := range []string{"go.mod", "go.sum", "vendor/modules.txt"} {
-		g, w := readFile(t, filepath.Join(got, name)), readFile(t, filepath.Join(want, name))
-		if !bytes.Equal(g, w) {
-			t.Errorf("%s:\n%s\nwant (go mod tidy):\n%s", name, g, w)
-		}
-	}
+	sameAsGo(t, dir, got, "example.com/user", true)
 }
 
 func TestRemoveModuleVendor(t *testing.T) {
@@ -134,16 +117,7 @@ func TestRemoveModuleVendor(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := applyCopy(t, dir, set)
-	want := copyDir(t, dir)
-	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "edit", "-droprequire=example.com/user")
-	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "tidy")
-	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "vendor")
-	for _, name := range []string{"go.mod", "go.sum", "vendor/modules.txt"} {
-		g, w := readFile(t, filepath.Join(got, name)), readFile(t, filepath.Join(want, name))
-		if !bytes.Equal(g, w) {
-			t.Errorf("%s:\n%s\nwant (go mod tidy; go mod vendor):\n%s", name, g, w)
-		}
-	}
+	sameAsGo(t, dir, got, "example.com/user", true)
 	if _, err := os.Stat(filepath.Join(got, "vendor", "example.com", "user", "user.go")); err == nil {
 		t.Error("vendor/example.com/user/user.go kept")
 	}
@@ -182,5 +156,27 @@ func TestRemoveModuleKeepsUnrelated(t *testing.T) {
 	}
 	if !bytes.Contains(goSum, []byte("example.com/gen v1.0.0")) {
 		t.Errorf("go.sum lost gen:\n%s", goSum)
+	}
+}
+
+// sameAsGo checks that got (a copy of dir with mod removed by goremover)
+// has the go.mod, go.sum (and, with vendor, vendor/modules.txt) that the
+// go command makes: go mod edit -droprequire, go mod tidy, go mod vendor
+// in another copy of dir.
+func sameAsGo(t *testing.T, dir, got, mod string, vendor bool) {
+	t.Helper()
+	want := copyDir(t, dir)
+	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "edit", "-droprequire="+mod)
+	goCmd(t, want, []string{"GOPROXY=off"}, "mod", "tidy")
+	names := []string{"go.mod", "go.sum"}
+	if vendor {
+		goCmd(t, want, []string{"GOPROXY=off"}, "mod", "vendor")
+		names = append(names, "vendor/modules.txt")
+	}
+	for _, name := range names {
+		g, w := readFile(t, filepath.Join(got, name)), readFile(t, filepath.Join(want, name))
+		if !bytes.Equal(g, w) {
+			t.Errorf("%s:\n%s\nwant (the go command's):\n%s", name, g, w)
+		}
 	}
 }
