@@ -25,6 +25,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/goremover/goremover/internal/gocmd"
+
 	"golang.org/x/tools/go/packages"
 
 	"github.com/goremover/goremover/internal/buildcfg"
@@ -134,7 +136,7 @@ func (c *Checked) checkHost(ctx context.Context, ws *WorkingSet, dirs []*Dir, fs
 		Context: ctx,
 		Mode:    loadMode,
 		Dir:     ws.Root,
-		Env:     append(os.Environ(), opts.Env...),
+		Env:     gocmd.Env(opts.Env...),
 		Tests:   true,
 		Fset:    fset,
 		// Parse function bodies of every working-set file: references
@@ -320,7 +322,7 @@ func (c *Checked) loadMissing(ctx context.Context, ws *WorkingSet, dirs []*Dir, 
 		Context: ctx,
 		Mode:    packages.NeedName | packages.NeedTypes,
 		Dir:     ws.Root,
-		Env:     append(os.Environ(), opts.Env...),
+		Env:     gocmd.Env(opts.Env...),
 	}
 	if len(opts.Tags) > 0 {
 		cfg.BuildFlags = []string{"-tags=" + strings.Join(opts.Tags, ",")}

@@ -10,11 +10,12 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/goremover/goremover/internal/gocmd"
 
 	"golang.org/x/tools/go/packages"
 )
@@ -43,7 +44,7 @@ func DepImports(ctx context.Context, ws *WorkingSet, mods []string, opts *Option
 		Context: ctx,
 		Mode:    packages.NeedName | packages.NeedImports | packages.NeedDeps | packages.NeedModule | packages.NeedFiles,
 		Dir:     ws.Root,
-		Env:     append(os.Environ(), opts.Env...),
+		Env:     gocmd.Env(opts.Env...),
 		Tests:   true,
 	}
 	if len(opts.Tags) > 0 {

@@ -5,15 +5,14 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
+
+	"github.com/goremover/goremover/internal/gocmd"
 )
 
 // goEnv returns the values of the named go env variables, in order.
 func goEnv(ctx context.Context, dir string, env []string, names ...string) ([]string, error) {
-	cmd := exec.CommandContext(ctx, "go", append([]string{"env"}, names...)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
+	cmd := gocmd.Command(ctx, dir, gocmd.Env(env...), append([]string{"env"}, names...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

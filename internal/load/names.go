@@ -3,9 +3,9 @@ package load
 import (
 	"bytes"
 	"context"
-	"os"
-	"os/exec"
 	"strings"
+
+	"github.com/goremover/goremover/internal/gocmd"
 )
 
 // PackageNames returns the package names of import paths as the go
@@ -21,9 +21,7 @@ func PackageNames(ctx context.Context, ws *WorkingSet, paths []string, opts *Opt
 	if len(opts.Tags) > 0 {
 		args = append(args, "-tags="+strings.Join(opts.Tags, ","))
 	}
-	cmd := exec.CommandContext(ctx, "go", append(append(args, "--"), paths...)...)
-	cmd.Dir = ws.Root
-	cmd.Env = append(os.Environ(), opts.Env...)
+	cmd := gocmd.Command(ctx, ws.Root, gocmd.Env(opts.Env...), append(append(args, "--"), paths...)...)
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Run() // -e: what it could list is printed

@@ -73,54 +73,19 @@ func (d *Dir) Name() string {
 
 // Scan reads every Go file of the working set's packages, as `go list
 // ./...` in each module would find them: it skips testdata, vendor,
-// directories starting with "." or "_", and nested modules.
+// directories starting with "." or "_", and nested modules. Unlike
+// ./..., it also enters directories reached through a symbolic link: the
+// go command builds a package there when something imports its path, and
+// its references count (a loop of links is entered once).
 func (ws *WorkingSet) Scan() ([]*Dir, error) {
 	var dirs []*Dir
 	for i := range ws.Modules {
 		m := &ws.Modules[i]
-		err := filepath.WalkDir(m.Dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() {
-				return nil
-			}
-			if p != m.Dir {
-				name := d.Name()
-				if name == "testdata" || name == "vendor" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
-					return filepath.SkipDir
-				}
-				if _, err := os.Stat(filepath.Join(p, "go.mod")); err == nil {
-					return filepath.SkipDir
-				}
-			}
-			ents, err := os.ReadDir(p)
-			if err != nil {
-				return err
-			}
-			var dir *Dir
-			for _, e := range ents {
-				n := e.Name()
-				if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") {
-					continue
-				}
-				if dir == nil {
-					rel, _ := filepath.Rel(m.Dir, p)
-					rel = filepath.ToSlash(rel)
-					ip := m.Path
-					if rel != "." {
-						ip = path.Join(m.Path, rel)
-					}
-					dir = &Dir{Module: m, Abs: p, Rel: rel, ImportPath: ip}
-				}
-				dir.Files = append(dir.Files, &File{Name: n, Abs: filepath.Join(p, n), Test: strings.HasSuffix(n, "_test.go")})
-			}
-			if dir != nil {
-				dirs = append(dirs, dir)
-			}
-			return nil
-		})
+		real, err := filepath.EvalSymlinks(m.Dir)
 		if err != nil {
+			return nil, fmt.Errorf("scanning %s: %w", m.Dir, err)
+		}
+		if err := scanDir(m, m.Dir, map[string]bool{real: true}, &dirs); err != nil {
 			return nil, fmt.Errorf("scanning %s: %w", m.Dir, err)
 		}
 	}
@@ -167,6 +132,69 @@ func (ws *WorkingSet) Scan() ([]*Dir, error) {
 		h.Sum(d.Hash[:0])
 	}
 	return dirs, nil
+}
+
+// scanDir adds p, a directory of module m, and those below it to dirs.
+// onPath holds the real paths of the directories being walked, so that
+// a symbolic link to one of them is not followed again.
+func scanDir(m *Module, p string, onPath map[string]bool, dirs *[]*Dir) error {
+	ents, err := os.ReadDir(p)
+	if err != nil {
+		return err
+	}
+	var dir *Dir
+	var subdirs []string
+	for _, e := range ents {
+		n := e.Name()
+		isDir := e.IsDir()
+		if e.Type()&fs.ModeSymlink != 0 {
+			fi, err := os.Stat(filepath.Join(p, n))
+			if err != nil {
+				continue // dangling: the go command ignores it too
+			}
+			isDir = fi.IsDir()
+		}
+		if isDir {
+			if n == "testdata" || n == "vendor" || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") {
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(p, n, "go.mod")); err == nil {
+				continue // a nested module
+			}
+			subdirs = append(subdirs, n)
+			continue
+		}
+		if !strings.HasSuffix(n, ".go") || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") {
+			continue
+		}
+		if dir == nil {
+			rel, _ := filepath.Rel(m.Dir, p)
+			rel = filepath.ToSlash(rel)
+			ip := m.Path
+			if rel != "." {
+				ip = path.Join(m.Path, rel)
+			}
+			dir = &Dir{Module: m, Abs: p, Rel: rel, ImportPath: ip}
+		}
+		dir.Files = append(dir.Files, &File{Name: n, Abs: filepath.Join(p, n), Test: strings.HasSuffix(n, "_test.go")})
+	}
+	if dir != nil {
+		*dirs = append(*dirs, dir)
+	}
+	for _, n := range subdirs {
+		sub := filepath.Join(p, n)
+		real, err := filepath.EvalSymlinks(sub)
+		if err != nil || onPath[real] {
+			continue
+		}
+		onPath[real] = true
+		err = scanDir(m, sub, onPath, dirs)
+		delete(onPath, real)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (f *File) read() error {

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/goremover/goremover/internal/gocmd"
+
 	"golang.org/x/mod/modfile"
 )
 
@@ -26,10 +28,11 @@ type Module struct {
 
 // WorkingSet is the set of modules goremover analyses and edits.
 type WorkingSet struct {
-	Root    string   // the workspace root, or the main module's directory
-	Work    string   // absolute path of go.work, "" if none
-	WorkSum []byte   // contents of go.work, if any
-	Modules []Module // sorted by Dir
+	Root     string // the workspace root, or the main module's directory
+	Work     string // absolute path of go.work, "" if none
+	WorkSum  []byte // contents of go.work, if any
+	WorkFile *modfile.WorkFile
+	Modules  []Module // sorted by Dir
 }
 
 // Error is an error in the user's input at a position (go.mod, go.work,
@@ -52,6 +55,11 @@ func Find(dir string) (*WorkingSet, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Real paths throughout: the go command reports them, and a
+	// working set entered through a symbolic link must match.
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
 	if fi, err := os.Stat(dir); err != nil {
 		return nil, &Error{Msg: fmt.Sprintf("cannot use %s: %v", dir, errors.Unwrap(err))}
 	} else if !fi.IsDir() {
@@ -61,7 +69,7 @@ func Find(dir string) (*WorkingSet, error) {
 	work := ""
 	switch gw := os.Getenv("GOWORK"); gw {
 	case "off":
-	case "":
+	case "", "auto":
 		work = findUp(dir, "go.work")
 		if work != "" {
 			work = filepath.Join(work, "go.work")
@@ -107,7 +115,7 @@ func readWork(path string) (*WorkingSet, error) {
 		return nil, &Error{Msg: oneLine(err)}
 	}
 	root := filepath.Dir(path)
-	ws := &WorkingSet{Root: root, Work: path, WorkSum: data}
+	ws := &WorkingSet{Root: root, Work: path, WorkSum: data, WorkFile: wf}
 	for _, u := range wf.Use {
 		d := u.Path
 		if !filepath.IsAbs(d) {
@@ -175,6 +183,34 @@ func findUp(dir, name string) string {
 func within(path, dir string) bool {
 	rel, err := filepath.Rel(dir, path)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// GoLines returns the go directives of the working set's go.work and
+// go.mod files.
+func (ws *WorkingSet) GoLines() []gocmd.GoLine {
+	var out []gocmd.GoLine
+	if wf := ws.WorkFile; wf != nil && wf.Go != nil {
+		out = append(out, gocmd.GoLine{File: ws.Work, Line: wf.Go.Syntax.Start.Line, Version: wf.Go.Version})
+	}
+	for _, m := range ws.Modules {
+		if f := m.File; f != nil && f.Go != nil {
+			out = append(out, gocmd.GoLine{File: filepath.Join(m.Dir, "go.mod"), Line: f.Go.Syntax.Start.Line, Version: f.Go.Version})
+		}
+	}
+	return out
+}
+
+// Enclosing returns the directories of the nearest go.mod and of the
+// nearest go.work at or above dir, whatever GOWORK says: where an apply
+// made under another GOWORK setting keeps its snapshots.
+func Enclosing(dir string) []string {
+	var out []string
+	for _, name := range []string{"go.mod", "go.work"} {
+		if d := findUp(dir, name); d != "" {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // ModuleOf returns the working-set module containing the absolute path,

@@ -18,13 +18,14 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/goremover/goremover/internal/gocmd"
 
 	"github.com/goremover/goremover/internal/edit"
 	"github.com/goremover/goremover/internal/load"
@@ -854,9 +855,7 @@ func (c *checkup) checkOnline(ctx context.Context) {
 		return
 	}
 	defer s.remove()
-	cmd := exec.CommandContext(ctx, "go", "list", "-m", "-u", "-retracted", "-json", "all")
-	cmd.Dir = s.dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
+	cmd := gocmd.Command(ctx, s.dir, gocmd.Env("GOFLAGS=-mod=mod", "GOWORK=off"), "list", "-m", "-u", "-retracted", "-json", "all")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -16,12 +16,13 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/goremover/goremover/internal/gocmd"
 
 	"github.com/goremover/goremover/internal/buildcfg"
 	"github.com/goremover/goremover/internal/edit"
@@ -329,11 +330,10 @@ func goEnv() []string {
 			proxy = "file:///" + strings.TrimPrefix(proxy, "file://")
 		}
 	}
-	return append(os.Environ(),
+	return gocmd.Env(
 		"GOFLAGS="+flags,
 		"GOPROXY="+proxy,
 		"GOWORK=off",
-		"GOTOOLCHAIN=local",
 		// Lines tidy would add are not checked against the checksum
 		// database (that needs the network): their hashes come from the
 		// cache, which was checked when the module was downloaded.
@@ -365,8 +365,7 @@ func cacheDir() string {
 }
 
 func goModCache() string {
-	cmd := exec.Command("go", "env", "GOMODCACHE")
-	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off", "GOTOOLCHAIN=local")
+	cmd := gocmd.Command(context.Background(), "", gocmd.Env("GOFLAGS=", "GOWORK=off"), "env", "GOMODCACHE")
 	out, err := cmd.Output()
 	if err != nil {
 		return ""
@@ -380,9 +379,7 @@ func goModCache() string {
 
 // run runs the go command in the scratch copy and returns its stdout.
 func (s *scratch) run(ctx context.Context, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = s.dir
-	cmd.Env = goEnv()
+	cmd := gocmd.Command(ctx, s.dir, goEnv(), args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

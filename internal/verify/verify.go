@@ -9,12 +9,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/goremover/goremover/internal/gocmd"
 
 	"github.com/goremover/goremover/internal/buildcfg"
 	"github.com/goremover/goremover/internal/index"
@@ -310,9 +311,7 @@ func Command(ctx context.Context, ws *load.WorkingSet, mode Mode, scope *Scope, 
 			steps = [][]string{append([]string{"test"}, pkgs...)}
 		}
 		for _, args := range steps {
-			cmd := exec.CommandContext(ctx, "go", args...)
-			cmd.Dir = m.Dir
-			cmd.Env = append(os.Environ(), env...)
+			cmd := gocmd.Command(ctx, m.Dir, gocmd.Env(env...), args...)
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			err := cmd.Run()
