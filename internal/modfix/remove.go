@@ -204,30 +204,33 @@ func removeFromModule(ctx context.Context, ws *load.WorkingSet, x *index.Index, 
 		tidy  tidyResult
 		err   error
 	}
+	// Each scratch copy is removed before its result is sent: the
+	// caller may return, and goremover exit, as soon as it has both.
 	before, after := make(chan out, 1), make(chan out, 1)
 	go func() {
-		s, err := newScratch(ws, m, m.GoMod, t)
-		if err != nil {
-			before <- out{err: err}
-			return
-		}
-		defer s.remove()
-		e, _, err := s.graphEdges(ctx)
-		before <- out{edges: e, err: err}
+		before <- func() out {
+			s, err := newScratch(ws, m, m.GoMod, t)
+			if err != nil {
+				return out{err: err}
+			}
+			defer s.remove()
+			e, _, err := s.graphEdges(ctx)
+			return out{edges: e, err: err}
+		}()
 	}()
 	go func() {
-		s, err := newScratch(ws, m, base, t)
-		if err != nil {
-			after <- out{err: err}
-			return
-		}
-		defer s.remove()
-		f, sum, err := s.tidy(ctx)
-		if err != nil {
-			after <- out{err: err}
-			return
-		}
-		after <- out{tidy: tidyResult{mod: f, sum: sum}}
+		after <- func() out {
+			s, err := newScratch(ws, m, base, t)
+			if err != nil {
+				return out{err: err}
+			}
+			defer s.remove()
+			f, sum, err := s.tidy(ctx)
+			if err != nil {
+				return out{err: err}
+			}
+			return out{tidy: tidyResult{mod: f, sum: sum}}
+		}()
 	}()
 	b, a := <-before, <-after
 	if b.err != nil {
