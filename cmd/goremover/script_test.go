@@ -23,7 +23,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/goremover/goremover/internal/cli"
 	"github.com/goremover/goremover/internal/edit"
@@ -47,7 +50,8 @@ func TestMain(m *testing.M) {
 		"goremover-faulty": func() {
 			crash, _ := strconv.Atoi(os.Getenv("FAULT_CRASH_AFTER"))
 			fail, _ := strconv.Atoi(os.Getenv("FAULT_FAIL_AFTER"))
-			txn.SetFaults(txn.Faults{CrashAfter: crash, FailAfter: fail})
+			sigAt, _ := strconv.Atoi(os.Getenv("FAULT_SIGNAL_AFTER"))
+			txn.SetFaults(txn.Faults{CrashAfter: crash, FailAfter: fail, SignalAfter: sigAt, Signal: signals[os.Getenv("FAULT_SIGNAL")]})
 			if p := os.Getenv("FAULT_CHANGE_FILE"); p != "" {
 				// Another editor saves the file between analysis
 				// and write.
@@ -116,12 +120,21 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"crashloop": crashloop,
+			"crashloop":  crashloop,
+			"crashat":    crashat,
+			"owner":      ownerCmd,
+			"signalloop": signalloop,
+			"waitfile":   waitfile,
+			"signal":     signalBackground,
+			"exitcode":   exitcode,
+			"gone":       gone,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "cgo":
 				return cgo == "1", nil
+			case "root":
+				return os.Geteuid() == 0, nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
@@ -233,4 +246,192 @@ func treeState(ts *testscript.TestScript, dir string) string {
 		ts.Fatalf("%v", err)
 	}
 	return b.String()
+}
+
+// signals are the signals scripts send by name.
+var signals = map[string]os.Signal{"INT": syscall.SIGINT, "TERM": syscall.SIGTERM, "HUP": syscall.SIGHUP}
+
+// signalloop runs 'goremover-faulty ARGS...' with FAULT_SIGNAL_AFTER=k
+// for k = 1, 2, ... until it exits 0: the signal SIG reaches the apply
+// after its k-th write, for every k. goremover must then exit 128+SIG
+// with the tree under the current directory exactly as it was (bytes,
+// modes, files), with no later command needed and no interrupted journal
+// left: 'goremover history' must not restore anything. If the signal
+// came after the commit, goremover exits 0 and the tree is the applied
+// one.
+//
+//	signalloop TERM rm ./pay.Charge
+func signalloop(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || signals[args[0]] == nil {
+		ts.Fatalf("usage: signalloop INT|TERM|HUP goremover-args...")
+	}
+	sig := signals[args[0]].(syscall.Signal)
+	args = args[1:]
+	dir := ts.MkAbs(".")
+	orig := treeState(ts, dir)
+	ts.Setenv("FAULT_SIGNAL", args0(sig))
+	for k := 1; ; k++ {
+		if k > 500 {
+			ts.Fatalf("apply still running after 500 writes")
+		}
+		ts.Setenv("FAULT_SIGNAL_AFTER", strconv.Itoa(k))
+		err := ts.Exec("goremover-faulty", args...)
+		ts.Setenv("FAULT_SIGNAL_AFTER", "")
+		if err == nil {
+			if treeState(ts, dir) == orig {
+				ts.Fatalf("k=%d: exit 0 but the tree is unchanged", k)
+			}
+			ts.Logf("signal %v at each of %d writes: tree restored before exit", sig, k-1)
+			return
+		}
+		want := fmt.Sprintf("exit status %d", 128+int(sig))
+		if !strings.Contains(err.Error(), want) {
+			ts.Fatalf("k=%d: goremover: %v, want %s", k, err, want)
+		}
+		if got := treeState(ts, dir); got != orig {
+			ts.Fatalf("k=%d: the tree is not the original after goremover exited", k)
+		}
+		if err := ts.Exec("goremover", "history"); err != nil {
+			ts.Fatalf("k=%d: goremover history: %v", k, err)
+		}
+		if strings.Contains(ts.ReadFile("stderr"), "restored") {
+			ts.Fatalf("k=%d: the next command had to restore: %s", k, ts.ReadFile("stderr"))
+		}
+	}
+}
+
+func args0(sig syscall.Signal) string {
+	for name, s := range signals {
+		if s == sig {
+			return name
+		}
+	}
+	return ""
+}
+
+// waitfile waits (up to a minute) until FILE exists.
+func waitfile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitfile FILE")
+	}
+	p := ts.MkAbs(args[0])
+	for start := time.Now(); time.Since(start) < time.Minute; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(p); err == nil {
+			return
+		}
+	}
+	ts.Fatalf("%s did not appear within a minute", args[0])
+}
+
+// signaled remembers, per script, the background command signal sent a
+// signal to, for exitcode.
+var signaled sync.Map // *testscript.TestScript -> *exec.Cmd
+
+// signalBackground sends SIG to the script's only background command.
+//
+//	signal TERM
+func signalBackground(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 || signals[args[0]] == nil {
+		ts.Fatalf("usage: signal INT|TERM|HUP")
+	}
+	cmds := ts.BackgroundCmds()
+	if len(cmds) != 1 {
+		ts.Fatalf("signal: %d background commands, want 1", len(cmds))
+	}
+	signaled.Store(ts, cmds[0])
+	ts.Check(cmds[0].Process.Signal(signals[args[0]]))
+}
+
+// exitcode checks the exit status of the command signal sent a signal
+// to, after 'wait'.
+func exitcode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: exitcode N")
+	}
+	v, ok := signaled.Load(ts)
+	if !ok || v.(*exec.Cmd).ProcessState == nil {
+		ts.Fatalf("exitcode: no signaled command has ended (use signal, then wait)")
+	}
+	if got := strconv.Itoa(v.(*exec.Cmd).ProcessState.ExitCode()); got != args[0] {
+		ts.Fatalf("exit status %s, want %s", got, args[0])
+	}
+}
+
+// gone checks that the process whose pid FILE holds no longer exists.
+func gone(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: gone PIDFILE")
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(ts.ReadFile(args[0])))
+	if err != nil {
+		ts.Fatalf("%s: %v", args[0], err)
+	}
+	// A zombie is gone too: it runs nothing, and init reaps it.
+	for start := time.Now(); time.Since(start) < 5*time.Second; time.Sleep(20 * time.Millisecond) {
+		if syscall.Kill(pid, 0) != nil || zombie(pid) {
+			return
+		}
+	}
+	ts.Fatalf("process %d is still running", pid)
+}
+
+// zombie reports whether pid has exited and awaits its parent's wait.
+func zombie(pid int) bool {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	_, rest, ok := strings.Cut(string(data), ") ")
+	return ok && strings.HasPrefix(rest, "Z")
+}
+
+// crashat runs 'goremover-faulty ARGS...' with FAULT_CRASH_AFTER=k for
+// k = 1, 2, ... until the apply is killed (SIGKILL) with FILE changed:
+// it leaves the tree in that state, an apply interrupted half-way, for
+// the script to go on from. Crashes before FILE was written are
+// recovered with 'goremover history' and tried again.
+//
+//	crashat pay/pay.go rm ./pay.Dead
+func crashat(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: crashat FILE goremover-args...")
+	}
+	file := ts.MkAbs(args[0])
+	orig, err := os.ReadFile(file)
+	ts.Check(err)
+	for k := 1; k <= 500; k++ {
+		ts.Setenv("FAULT_CRASH_AFTER", strconv.Itoa(k))
+		err := ts.Exec("goremover-faulty", args[1:]...)
+		ts.Setenv("FAULT_CRASH_AFTER", "")
+		if err == nil {
+			ts.Fatalf("the apply ended before it was killed with %s written", args[0])
+		}
+		if !strings.Contains(err.Error(), "killed") {
+			ts.Fatalf("k=%d: goremover failed without crashing: %v", k, err)
+		}
+		if now, err := os.ReadFile(file); err != nil || !bytes.Equal(now, orig) {
+			ts.Logf("killed after write %d, with %s changed", k, args[0])
+			return
+		}
+		if err := ts.Exec("goremover", "history"); err != nil {
+			ts.Fatalf("k=%d: goremover history: %v", k, err)
+		}
+	}
+	ts.Fatalf("no crash left %s changed", args[0])
+}
+
+// ownerCmd checks that FILE is owned by UID:GID.
+//
+//	owner pay/pay.go 1000:1000
+func ownerCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: owner FILE UID:GID")
+	}
+	fi, err := os.Lstat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	st := fi.Sys().(*syscall.Stat_t)
+	got := fmt.Sprintf("%d:%d", st.Uid, st.Gid)
+	if (got == args[1]) == neg {
+		ts.Fatalf("%s is owned by %s, want %s%s", args[0], got, map[bool]string{true: "not "}[neg], args[1])
+	}
 }

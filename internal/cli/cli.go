@@ -14,10 +14,9 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"text/template"
-
-	"github.com/goremover/goremover/internal/load"
-	"github.com/goremover/goremover/internal/target"
 )
 
 // A Command is a goremover subcommand, documented in the style of the go
@@ -72,9 +71,60 @@ var (
 
 // Main runs goremover with the given arguments and returns the exit
 // status.
+//
+// SIGINT, SIGTERM and SIGHUP cancel the command's context, with the
+// signal as its cause: a command that is writing or verifying rolls back
+// before it returns (SPEC, safety contract 9), and goremover then exits
+// 128+the signal's number (130, 143, 129), like a shell. Further signals
+// are caught, not fatal, so that the rollback finishes. A command that
+// completed (exit 0) before it saw the signal keeps its result.
 func Main(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigc)
+	var caught atomic.Pointer[SignalError]
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case s := <-sigc:
+			e := &SignalError{Signal: s}
+			caught.Store(e)
+			cancel(e)
+		case <-done:
+		}
+	}()
+	code := main1(ctx, args)
+	if e := caught.Load(); e != nil && code != exitOK {
+		if n, ok := e.Signal.(syscall.Signal); ok {
+			return 128 + int(n)
+		}
+	}
+	return code
+}
+
+// SignalError is the cause of a command's context when a signal stopped
+// it.
+type SignalError struct{ Signal os.Signal }
+
+func (e *SignalError) Error() string {
+	name := e.Signal.String()
+	if n, ok := e.Signal.(syscall.Signal); ok {
+		switch n {
+		case syscall.SIGINT:
+			name = "SIGINT"
+		case syscall.SIGTERM:
+			name = "SIGTERM"
+		case syscall.SIGHUP:
+			name = "SIGHUP"
+		}
+	}
+	return "interrupted by " + name
+}
+
+func main1(ctx context.Context, args []string) int {
 	// -C dir before the command, as with the go command.
 	for len(args) > 0 && (args[0] == "-C" || args[0] == "--C" || strings.HasPrefix(args[0], "-C=") || strings.HasPrefix(args[0], "--C=")) {
 		dir, rest := "", args[1:]
@@ -117,14 +167,14 @@ func Main(args []string) int {
 			}
 			return exitError
 		}
-		return exitCode(cmd, cmd.Run(ctx, cmd, cmd.Flag.Args()))
+		return exitCode(ctx, cmd, cmd.Run(ctx, cmd, cmd.Flag.Args()))
 	}
 	fmt.Fprintf(Stderr, "goremover %s: unknown command\nRun 'goremover help' for usage.\n", name)
 	return exitError
 }
 
 // exitCode prints err, if any, and maps it to an exit status.
-func exitCode(cmd *Command, err error) int {
+func exitCode(ctx context.Context, cmd *Command, err error) int {
 	if err == nil {
 		return exitOK
 	}
@@ -140,16 +190,15 @@ func exitCode(cmd *Command, err error) int {
 		fmt.Fprintf(Stderr, "goremover %s: %s\nusage: %s\nRun 'goremover help %s' for details.\n", cmd.Name(), usage.Msg, cmd.UsageLine, cmd.Name())
 		return exitError
 	}
-	var terr *target.Error
-	var lerr *load.Error
-	switch {
-	case errors.As(err, &terr), errors.As(err, &lerr):
-		fmt.Fprintf(Stderr, "goremover: %v\n", err)
-	case errors.Is(err, context.Canceled):
-		fmt.Fprintf(Stderr, "goremover: interrupted\n")
-	default:
-		fmt.Fprintf(Stderr, "goremover: %v\n", err)
+	var sig *SignalError
+	if (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) && !errors.As(err, &sig) {
+		// The go command or a check stopped because of the signal: say
+		// that, not how it stopped.
+		if cause := context.Cause(ctx); cause != nil {
+			err = cause
+		}
 	}
+	fmt.Fprintf(Stderr, "goremover: %v\n", err)
 	return exitError
 }
 

@@ -7,13 +7,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
 
-	"github.com/goremover/goremover/internal/edit"
 	"github.com/goremover/goremover/internal/load"
 	"github.com/goremover/goremover/internal/modfix"
 	"github.com/goremover/goremover/internal/report"
@@ -109,12 +109,7 @@ func init() {
 // doctorFixResult is doctor -fix's JSON output: the SPEC's apply shape,
 // with the findings fixed and those that remain.
 type doctorFixResult struct {
-	Snapshot  string            `json:"snapshot"`
-	Removed   []string          `json:"removed"`
-	Files     []doctorFile      `json:"files"`
-	Verified  string            `json:"verified"`
-	DryRun    bool              `json:"dry_run,omitempty"`
-	Diff      string            `json:"diff,omitempty"`
+	applyResult
 	Fixed     []*report.Finding `json:"fixed"`
 	Remaining []*report.Finding `json:"findings"`
 }
@@ -139,10 +134,12 @@ func runDoctor(ctx context.Context, cmd *Command, args []string) error {
 		return err
 	}
 	// An interrupted apply is restored before anything is read.
-	if ws, err := load.Find(cwd); err == nil {
-		if err := recoverFirst(ws.Root); err != nil {
+	if _, err := findWorkingSet(ctx, cwd); err != nil {
+		var lerr *load.Error
+		if !errors.As(err, &lerr) {
 			return err
 		}
+		// A broken go.work or go.mod: doctor's own findings say more.
 	}
 	opts := &modfix.DoctorOptions{Online: doctorOnline}
 	d, err := modfix.Diagnose(ctx, cwd, opts)
@@ -167,7 +164,7 @@ func runDoctor(ctx context.Context, cmd *Command, args []string) error {
 		}
 		return nil
 	}
-	return doctorApply(ctx, d, display, opts)
+	return doctorApply(ctx, cwd, d, display, opts)
 }
 
 func printFindings(d *modfix.Diagnosis, display func(*report.Finding) string, cwd string) error {
@@ -210,8 +207,9 @@ func printFindings(d *modfix.Diagnosis, display func(*report.Finding) string, cw
 }
 
 // doctorApply repairs the fixable findings: -n prints the diff; otherwise
-// the change is applied with txn and checked by diagnosing again.
-func doctorApply(ctx context.Context, d *modfix.Diagnosis, display func(*report.Finding) string, opts *modfix.DoctorOptions) error {
+// the change is applied and checked by diagnosing again, inside the
+// transaction.
+func doctorApply(ctx context.Context, cwd string, d *modfix.Diagnosis, display func(*report.Finding) string, opts *modfix.DoctorOptions) error {
 	var fixed, remaining []*report.Finding
 	for _, f := range d.Findings {
 		if f.Fixable {
@@ -224,22 +222,12 @@ func doctorApply(ctx context.Context, d *modfix.Diagnosis, display func(*report.
 	if err != nil {
 		return err
 	}
-	res := &doctorFixResult{Removed: []string{}, Files: []doctorFile{}, Fixed: fixed, Remaining: remaining}
+	res := &doctorFixResult{applyResult: applyResult{Removed: []string{}, Files: []fileJSON{}}, Fixed: fixed, Remaining: remaining}
 	if res.Fixed == nil {
 		res.Fixed = []*report.Finding{}
 	}
 	if res.Remaining == nil {
 		res.Remaining = []*report.Finding{}
-	}
-	for _, f := range set.Files() {
-		mod, rel := d.WS.Rel(f.Path)
-		if d.WS.Work == "" {
-			mod = ""
-		} else if mod == "" {
-			rel, _ = filepath.Rel(d.WS.Root, f.Path)
-			rel = filepath.ToSlash(rel)
-		}
-		res.Files = append(res.Files, doctorFile{Module: mod, File: rel, Action: f.Action()})
 	}
 	if set.Len() == 0 {
 		if doctorJSON {
@@ -251,41 +239,26 @@ func doctorApply(ctx context.Context, d *modfix.Diagnosis, display func(*report.
 		fmt.Fprintln(Stdout, "nothing to fix")
 		return nil
 	}
-	if doctorDryRun {
-		if doctorJSON {
-			var b strings.Builder
-			if err := edit.Diff(&b, d.WS.Root, set); err != nil {
+	c := &change{ws: d.WS, cwd: cwd, set: set, meta: txn.Meta{Command: "doctor --fix"}, dryRun: doctorDryRun, json: doctorJSON, res: &res.applyResult, checked: "doctor",
+		// Every fixable finding is gone and no new error appeared.
+		verify: func(ctx context.Context) error {
+			after, err := modfix.Diagnose(ctx, d.WS.Root, opts)
+			if err != nil {
 				return err
 			}
-			res.DryRun, res.Diff = true, b.String()
-			return printJSON(res)
-		}
-		return edit.Diff(Stdout, d.WS.Root, set)
-	}
-	tx, err := txn.Begin(d.WS.Root, set, txn.Meta{Command: "doctor --fix"}, modFiles(d.WS))
-	if err != nil {
+			if err := checkFixed(d.Findings, after.Findings); err != nil {
+				return &checkFailure{msg: "doctor -fix: " + err.Error()}
+			}
+			return nil
+		}}
+	if err := apply(ctx, c); err != nil {
 		return err
 	}
-	snap := tx.Snapshot()
-	res.Snapshot = snap.ID
-	// Check, holding the lock: every fixable finding is gone and no new
-	// error appeared. The apply stays recoverable until Commit.
-	after, err := modfix.Diagnose(ctx, d.WS.Root, opts)
-	if err == nil {
-		err = checkFixed(d.Findings, after.Findings)
-	}
-	if err != nil {
-		if rerr := tx.Rollback(); rerr != nil {
-			return fmt.Errorf("%v; %v", err, rerr)
-		}
-		return &BlockedError{Msg: fmt.Sprintf("doctor -fix: %v; the snapshot %s is restored, nothing changed", err, snap.ID)}
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	res.Verified = "doctor"
 	if doctorJSON {
 		return printJSON(res)
+	}
+	if doctorDryRun {
+		return nil
 	}
 	for _, f := range fixed {
 		fmt.Fprintf(Stdout, "fixed %s: %s %s\n", display(f), f.Rule, f.Message)
@@ -293,7 +266,7 @@ func doctorApply(ctx context.Context, d *modfix.Diagnosis, display func(*report.
 	if err := report.Text(Stdout, remaining, display); err != nil {
 		return err
 	}
-	fmt.Fprintf(Stdout, "%s changed; snapshot %s (undo: goremover rollback %s)\n", countOf(len(res.Files), "file"), snap.ID, snap.ID)
+	fmt.Fprintf(Stdout, "%s changed; snapshot %s (undo: goremover rollback %s)\n", countOf(len(res.Files), "file"), res.Snapshot, res.Snapshot)
 	return nil
 }
 
@@ -314,13 +287,6 @@ func checkFixed(before, after []*report.Finding) error {
 		}
 	}
 	return nil
-}
-
-// doctorFile is a changed file in doctor -fix's JSON.
-type doctorFile struct {
-	Module string `json:"module,omitempty"`
-	File   string `json:"file"`
-	Action string `json:"action"`
 }
 
 // countOf returns "1 file", "2 files"; "info" has no plural.

@@ -30,11 +30,27 @@ func addBuildFlags(fs *flag.FlagSet, f *buildFlags) {
 
 // cwd returns the directory to run in.
 func (f *buildFlags) cwd() (string, error) {
-	dir := f.dir
+	return workDir(f.dir)
+}
+
+// workDir returns dir (default: the current directory) as an absolute
+// path with no symbolic link in it, as the go command reports paths.
+func workDir(dir string) (string, error) {
 	if dir == "" {
-		return os.Getwd()
+		d, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		dir = d
 	}
-	return filepath.Abs(dir)
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
+	return dir, nil
 }
 
 // indexOptions turns the flags into index options.

@@ -6,11 +6,10 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -98,9 +97,10 @@ Example:
 
 // snapFlags are the flags of history and rollback.
 type snapFlags struct {
-	dir   string
-	json  bool
-	force bool
+	dir     string
+	json    bool
+	force   bool
+	abandon bool
 }
 
 var (
@@ -115,47 +115,24 @@ func init() {
 	cmdRollback.Run = runRollback
 	cmdRollback.Flag.StringVar(&rollbackFlags.dir, "C", "", "run as if goremover were started in `dir`")
 	cmdRollback.Flag.BoolVar(&rollbackFlags.json, "json", false, "print JSON")
-	cmdRollback.Flag.BoolVar(&rollbackFlags.force, "force", false, "restore even files changed since the apply")
+	cmdRollback.Flag.BoolVar(&rollbackFlags.force, "force", false, "restore even files changed since the apply (their versions are kept under .goremover/conflicts)")
+	cmdRollback.Flag.BoolVar(&rollbackFlags.abandon, "abandon", false, "end the interrupted apply `ID` without restoring: keep the files as they are")
 	commands = append(commands, cmdHistory, cmdRollback)
 }
 
-// root returns the working set's root for the -C flag.
-func (f *snapFlags) root() (string, error) {
-	dir := f.dir
-	if dir == "" {
-		var err error
-		if dir, err = os.Getwd(); err != nil {
-			return "", err
-		}
-	}
-	dir, err := filepath.Abs(dir)
+// open returns the current directory and its working set for the -C
+// flag; unless norecover, interrupted applies are restored first.
+func (f *snapFlags) open(ctx context.Context, norecover bool) (cwd string, ws *load.WorkingSet, err error) {
+	cwd, err = workDir(f.dir)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	ws, err := load.Find(dir)
-	if err != nil {
-		return "", err
-	}
-	return ws.Root, nil
-}
-
-// recoverFirst restores an interrupted apply under root, if any, and says
-// so on stderr ("goremover: restored N files of interrupted apply ID").
-func recoverFirst(root string) error {
-	s, err := txn.Recover(root)
-	if err != nil {
-		return err
-	}
-	if s == nil {
-		return nil
-	}
-	n := plural(len(s.Files), "file")
-	if s.State == "rolled back" {
-		fmt.Fprintf(Stderr, "goremover: finished interrupted rollback of %s (%s)\n", s.ID, n)
+	if norecover {
+		ws, err = load.Find(cwd)
 	} else {
-		fmt.Fprintf(Stderr, "goremover: restored %s of interrupted apply %s\n", n, s.ID)
+		ws, err = findWorkingSet(ctx, cwd)
 	}
-	return nil
+	return cwd, ws, err
 }
 
 type snapFileJSON struct {
@@ -179,16 +156,33 @@ func runHistory(ctx context.Context, cmd *Command, args []string) error {
 	if len(args) > 0 {
 		return &UsageError{Cmd: cmd, Msg: "no arguments allowed"}
 	}
-	root, err := historyFlags.root()
+	cwd, ws, err := historyFlags.open(ctx, false)
 	if err != nil {
 		return err
 	}
-	if err := recoverFirst(root); err != nil {
-		return err
+	type rooted struct {
+		root string
+		s    *txn.Snapshot
 	}
-	snaps, err := txn.History(root)
-	if err != nil {
-		return err
+	var snaps []rooted
+	for _, root := range snapshotRoots(cwd, ws) {
+		// recoverFirst has reported the records it ignored.
+		h, _, err := txn.History(root)
+		if err != nil {
+			return rootError(cwd, root, err)
+		}
+		for _, s := range h {
+			snaps = append(snaps, rooted{root, s})
+		}
+	}
+	sort.SliceStable(snaps, func(i, j int) bool { return snaps[i].s.Time.Before(snaps[j].s.Time) })
+	// where names the directory of a snapshot taken in another root
+	// (under another GOWORK setting).
+	where := func(root string) string {
+		if root == ws.Root {
+			return ""
+		}
+		return relPath(cwd, root)
 	}
 	if historyFlags.json {
 		type jsonSnap struct {
@@ -198,24 +192,29 @@ func runHistory(ctx context.Context, cmd *Command, args []string) error {
 			Command string         `json:"command"`
 			Targets []string       `json:"targets"`
 			Files   []snapFileJSON `json:"files"`
+			Dir     string         `json:"dir,omitempty"`
 		}
 		out := struct {
 			Snapshots []jsonSnap `json:"snapshots"`
 		}{Snapshots: []jsonSnap{}}
-		for _, s := range snaps {
+		for _, r := range snaps {
+			s := r.s
 			targets := s.Targets
 			if targets == nil {
 				targets = []string{}
 			}
-			out.Snapshots = append(out.Snapshots, jsonSnap{s.ID, s.Time, s.State, s.Command, targets, snapFilesJSON(s.Files)})
+			out.Snapshots = append(out.Snapshots, jsonSnap{s.ID, s.Time, s.State, s.Command, targets, snapFilesJSON(s.Files), where(r.root)})
 		}
-		enc := json.NewEncoder(Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(out)
 	}
 	tw := tabwriter.NewWriter(Stdout, 0, 8, 2, ' ', 0)
-	for _, s := range snaps {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Time.Local().Format("2006-01-02 15:04:05"), s.State, describeSnap(s), plural(len(s.Files), "file"))
+	for _, r := range snaps {
+		s := r.s
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s", s.ID, s.Time.Local().Format("2006-01-02 15:04:05"), s.State, describeSnap(s), plural(len(s.Files), "file"))
+		if w := where(r.root); w != "" {
+			fmt.Fprintf(tw, "\t(in %s)", w)
+		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
 }
@@ -228,12 +227,39 @@ func runRollback(ctx context.Context, cmd *Command, args []string) error {
 	if len(args) == 1 {
 		id = args[0]
 	}
-	root, err := rollbackFlags.root()
+	if rollbackFlags.abandon && id == "" {
+		return &UsageError{Cmd: cmd, Msg: "-abandon needs the ID of the interrupted apply"}
+	}
+	// -abandon is the way out of a recovery that cannot finish: it must
+	// not start by recovering.
+	cwd, ws, err := rollbackFlags.open(ctx, rollbackFlags.abandon)
 	if err != nil {
 		return err
 	}
-	if err := recoverFirst(root); err != nil {
-		return err
+	root := ws.Root
+	if id != "" {
+		root = ""
+		for _, r := range snapshotRoots(cwd, ws) {
+			h, _, err := txn.History(r)
+			if err != nil {
+				return rootError(cwd, r, err)
+			}
+			if slices.ContainsFunc(h, func(s *txn.Snapshot) bool { return s.ID == id }) {
+				root = r
+				break
+			}
+		}
+		if root == "" {
+			return &txn.NotFoundError{ID: id}
+		}
+	}
+	if rollbackFlags.abandon {
+		s, err := txn.Abandon(root, id)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(Stdout, "abandoned %s (%s): its files stay as they are now\n", s.ID, describeSnap(s))
+		return nil
 	}
 	s, err := txn.Restore(root, id, rollbackFlags.force)
 	var mod *txn.ModifiedError
@@ -243,24 +269,45 @@ func runRollback(ctx context.Context, cmd *Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	if rollbackFlags.json {
-		enc := json.NewEncoder(Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			Snapshot string         `json:"snapshot"`
-			Files    []snapFileJSON `json:"files"`
-		}{s.ID, snapFilesJSON(s.Files)})
-	}
-	fmt.Fprintf(Stdout, "rolled back %s (%s)\n", s.ID, describeSnap(s))
-	for _, f := range s.Files {
-		verb := "restored "
-		switch f.Action {
-		case "delete":
-			verb = "recreated"
-		case "create":
-			verb = "removed  "
+	var kept, saved []string
+	for _, c := range s.Conflicts {
+		if c.Forced {
+			saved = append(saved, conflictLine(cwd, root, c))
+		} else {
+			kept = append(kept, conflictLine(cwd, root, c))
 		}
-		fmt.Fprintf(Stdout, "\t%s %s\n", verb, f.File)
+	}
+	if rollbackFlags.json {
+		out := struct {
+			Snapshot  string         `json:"snapshot"`
+			Files     []snapFileJSON `json:"files"`
+			Conflicts []conflictJSON `json:"conflicts,omitempty"`
+		}{Snapshot: s.ID, Files: snapFilesJSON(s.Files)}
+		for _, c := range s.Conflicts {
+			out.Conflicts = append(out.Conflicts, conflictJSON{File: c.File, Saved: c.Saved, Why: c.Reason})
+		}
+		if err := printJSON(out); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(Stdout, "rolled back %s (%s)\n", s.ID, describeSnap(s))
+		for _, f := range s.Files {
+			verb := "restored "
+			switch f.Action {
+			case "delete":
+				verb = "recreated"
+			case "create":
+				verb = "removed  "
+			}
+			fmt.Fprintf(Stdout, "\t%s %s\n", verb, f.File)
+		}
+		for _, l := range saved {
+			fmt.Fprintf(Stdout, "\tforced   %s\n", l)
+		}
+	}
+	if len(kept) > 0 {
+		return &BlockedError{Msg: fmt.Sprintf("rolled back %s except %s that could not be restored, kept as %s:\n\t%s",
+			s.ID, plural(len(kept), "path"), pick(len(kept) == 1, "it is", "they are"), strings.Join(kept, "\n\t"))}
 	}
 	return nil
 }

@@ -2,12 +2,8 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"strings"
 
 	"github.com/goremover/goremover/internal/impact"
-	"github.com/goremover/goremover/internal/index"
 	"github.com/goremover/goremover/internal/load"
 	"github.com/goremover/goremover/internal/target"
 )
@@ -162,105 +158,4 @@ func parseTargets(args []string, module bool) ([]target.Spec, error) {
 		specs = append(specs, s)
 	}
 	return specs, nil
-}
-
-// resolve resolves parsed targets in the session's index.
-func (sess *session) resolve(specs []target.Spec) ([]*target.Target, error) {
-	r := &target.Resolver{WS: sess.ws, X: sess.x, Cwd: sess.cwd}
-	targets := make([]*target.Target, 0, len(specs))
-	for _, s := range specs {
-		t, err := r.Resolve(s)
-		if err != nil {
-			return nil, err
-		}
-		targets = append(targets, t)
-	}
-	return targets, nil
-}
-
-// session is one consistent load of the working set.
-type session struct {
-	cwd  string
-	ws   *load.WorkingSet
-	x    *index.Index
-	opts *index.Options
-	// newWorkSum is go.work.sum if the workspace had none when the
-	// command started: the go command may write one while it lists
-	// packages, and a command that must leave the tree as it found it
-	// removes it again (see close).
-	newWorkSum string
-}
-
-// close ends the session: unless keep (a change was applied), it removes
-// the go.work.sum that the go command created meanwhile.
-func (s *session) close(keep bool) {
-	if !keep && s.newWorkSum != "" {
-		os.Remove(s.newWorkSum)
-	}
-}
-
-// workSumAbsent returns ws's go.work.sum path if it is a workspace whose
-// go.work.sum does not exist yet, "" otherwise.
-func workSumAbsent(ws *load.WorkingSet) string {
-	if ws.Work == "" {
-		return ""
-	}
-	p := ws.Work + ".sum"
-	if _, err := os.Lstat(p); err == nil {
-		return ""
-	}
-	return p
-}
-
-func openSession(ctx context.Context, f *buildFlags) (*session, error) {
-	cwd, err := f.cwd()
-	if err != nil {
-		return nil, err
-	}
-	ws, err := load.Find(cwd)
-	if err != nil {
-		return nil, err
-	}
-	// An interrupted apply is undone before anything reads the tree.
-	if err := recoverFirst(ws.Root); err != nil {
-		return nil, err
-	}
-	opts, err := f.indexOptions()
-	if err != nil {
-		return nil, err
-	}
-	sess := &session{cwd: cwd, ws: ws, opts: opts, newWorkSum: workSumAbsent(ws)}
-	x, err := index.Build(ctx, ws, opts)
-	if err != nil {
-		sess.close(false)
-		return nil, err
-	}
-	sess.x = x
-	st := opts.Stats
-	if f.verbose {
-		fmt.Fprintf(Stderr, "goremover: %d packages (%d from cache); configurations: %s\n", st.Packages, st.Cached, strings.Join(st.Configs, " "))
-	}
-	if len(st.Unsat) > 0 {
-		fmt.Fprintf(Stderr, "goremover: warning: %d files are compiled by no analysed configuration: %s\n", len(st.Unsat), strings.Join(st.Unsat, " "))
-	}
-	warnErrors(x, f.verbose)
-	return sess, nil
-}
-
-// warnErrors reports packages that did not type-check: they are analysed
-// as far as possible.
-func warnErrors(x *index.Index, verbose bool) {
-	n := 0
-	for _, p := range x.Packages {
-		if len(p.Errors) == 0 {
-			continue
-		}
-		n++
-		if verbose || n <= 3 {
-			fmt.Fprintf(Stderr, "goremover: warning: %s has errors (analysed as far as possible): %s\n", p.Path, p.Errors[0])
-		}
-	}
-	if n > 3 && !verbose {
-		fmt.Fprintf(Stderr, "goremover: warning: %d more packages have errors (-v lists them)\n", n-3)
-	}
 }

@@ -134,20 +134,13 @@ var AfterCompute func(*edit.Set)
 
 // rmResult is rm's JSON output.
 type rmResult struct {
-	Snapshot string              `json:"snapshot"`
-	Removed  []string            `json:"removed"`
-	Files    []rmFile            `json:"files"`
-	Verified string              `json:"verified"`
-	Orphans  []string            `json:"orphans,omitempty"`
-	DryRun   bool                `json:"dry_run,omitempty"`
-	Diff     string              `json:"diff,omitempty"`
-	Blocked  []impact.JSONTarget `json:"blocked,omitempty"`
+	applyResult
+	Orphans []string            `json:"orphans,omitempty"`
+	Blocked []impact.JSONTarget `json:"blocked,omitempty"`
 }
 
-type rmFile struct {
-	Module string `json:"module,omitempty"`
-	File   string `json:"file"`
-	Action string `json:"action"`
+func newRmResult() *rmResult {
+	return &rmResult{applyResult: applyResult{Removed: []string{}, Files: []fileJSON{}}}
 }
 
 func runRm(ctx context.Context, cmd *Command, args []string) (err error) {
@@ -206,7 +199,7 @@ func runRm(ctx context.Context, cmd *Command, args []string) (err error) {
 			return err
 		}
 	}
-	res := &rmResult{Removed: []string{}, Files: []rmFile{}}
+	res := newRmResult()
 	for _, t := range targets {
 		res.Removed = append(res.Removed, impact.Name(t))
 	}
@@ -215,65 +208,40 @@ func runRm(ctx context.Context, cmd *Command, args []string) (err error) {
 			res.Orphans = append(res.Orphans, keyName(it.Key))
 		}
 	}
-	for _, f := range rem.Set.Files() {
-		mod, rel := sess.ws.Rel(f.Path)
-		if sess.ws.Work == "" {
-			mod = ""
-		}
-		res.Files = append(res.Files, rmFile{Module: mod, File: rel, Action: f.Action()})
-	}
 	if rem.Set.Len() == 0 {
 		return &load.Error{Msg: "nothing to remove"}
 	}
-	if rmDryRun {
-		return rmPrintDry(sess, rem, res)
-	}
-	if AfterCompute != nil {
-		AfterCompute(rem.Set)
-	}
-	scope := verify.Affected(sess.x.Dirs, changedPaths(rem.Set), nil)
-	// The baseline: what the index's own type checks found, or what go
-	// build or go test say of the tree as it is.
-	before := &rmBaseline{errs: verify.IndexErrors(sess.x, scope)}
-	if mode != verify.Typecheck {
-		if before.out, err = verify.Command(ctx, sess.ws, mode, scope, sess.opts.Load.Env); err != nil {
-			return err
+	c := &change{ws: sess.ws, cwd: sess.cwd, set: rem.Set, meta: txn.Meta{Command: "rm", Targets: args},
+		dryRun: rmDryRun, json: rmFlags.json, res: &res.applyResult, checked: string(mode)}
+	if !rmDryRun {
+		if AfterCompute != nil {
+			AfterCompute(rem.Set)
+		}
+		scope := verify.Affected(sess.x.Dirs, changedPaths(rem.Set), nil)
+		// The baseline: what the index's own type checks found, or what
+		// go build or go test say of the tree as it is.
+		before := &rmBaseline{errs: verify.IndexErrors(sess.x, scope)}
+		if mode != verify.Typecheck {
+			if before.out, err = verify.Command(ctx, sess.ws, mode, scope, sess.opts.Load.Env); err != nil {
+				return err
+			}
+		}
+		// Verification runs inside the transaction: a crash while it
+		// runs is rolled back by the next goremover command, like one
+		// during the writes.
+		c.verify = func(ctx context.Context) error {
+			return rmVerifyApplied(ctx, sess, mode, scope, before)
 		}
 	}
-	// Verification runs inside the transaction: a crash while it runs
-	// is rolled back by the next goremover command, like one during the
-	// writes.
-	tx, err := txn.Begin(sess.ws.Root, rem.Set, txn.Meta{Command: "rm", Targets: args}, modFiles(sess.ws))
-	if err != nil {
+	if err := apply(ctx, c); err != nil {
 		return err
 	}
-	snap := tx.Snapshot()
-	res.Snapshot = snap.ID
-	if err := rmVerifyApplied(ctx, sess, mode, scope, before); err != nil {
-		if rerr := tx.Rollback(); rerr != nil {
-			return fmt.Errorf("%v; %v", err, rerr)
-		}
-		var fail *verify.Failure
-		if !errors.As(err, &fail) {
-			return err // interrupted, or the check itself failed
-		}
-		for _, l := range fail.Errors {
-			fmt.Fprintf(Stderr, "\t%s\n", l)
-		}
-		what := plural(len(fail.Errors), "new error")
-		if mode == verify.Test {
-			what = plural(len(fail.Errors), "new failure")
-		}
-		return &BlockedError{Msg: fmt.Sprintf("verification (%s) failed (%s); the snapshot %s is restored, nothing changed", mode, what, snap.ID)}
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	res.Verified = string(mode)
 	if rmFlags.json {
 		return printJSON(res)
 	}
-	rmPrintText(p, sess, rem, res)
+	if !rmDryRun {
+		rmPrintText(sess, rem, res)
+	}
 	return nil
 }
 
@@ -287,7 +255,9 @@ func rmModules(ctx context.Context, sess *session, p *impact.Printer, targets []
 	if errors.As(err, &blocked) {
 		if blocked.Result != nil && len(blocked.Result.Refs) > 0 {
 			if rmFlags.json {
-				if err := printJSON(&rmResult{Removed: []string{}, Files: []rmFile{}, Blocked: p.Targets([]*impact.Result{blocked.Result})}); err != nil {
+				res := newRmResult()
+				res.Blocked = p.Targets([]*impact.Result{blocked.Result})
+				if err := printJSON(res); err != nil {
 					return nil, err
 				}
 			} else if err := p.Text(Stdout, []*impact.Result{blocked.Result}); err != nil {
@@ -355,7 +325,7 @@ type rmBaseline struct {
 }
 
 // rmVerifyApplied verifies the applied change: it fails with a
-// *verify.Failure if the change brings a new type error, or a new build,
+// *checkFailure if the change brings a new type error, or a new build,
 // vet or test failure.
 func rmVerifyApplied(ctx context.Context, sess *session, mode verify.Mode, scope *verify.Scope, before *rmBaseline) error {
 	var errs []string
@@ -372,15 +342,21 @@ func rmVerifyApplied(ctx context.Context, sess *session, mode verify.Mode, scope
 		}
 		errs = verify.Regressions(before.out, after)
 	}
-	if len(errs) > 0 {
-		return &verify.Failure{Mode: mode, Errors: errs}
+	if len(errs) == 0 {
+		return nil
 	}
-	return nil
+	what := plural(len(errs), "new error")
+	if mode == verify.Test {
+		what = plural(len(errs), "new failure")
+	}
+	return &checkFailure{msg: fmt.Sprintf("verification (%s) failed (%s)", mode, what), lines: errs}
 }
 
 func rmBlocked(p *impact.Printer, blocked []*impact.Result) error {
 	if rmFlags.json {
-		if err := printJSON(&rmResult{Removed: []string{}, Files: []rmFile{}, Blocked: p.Targets(blocked)}); err != nil {
+		res := newRmResult()
+		res.Blocked = p.Targets(blocked)
+		if err := printJSON(res); err != nil {
 			return err
 		}
 	} else if err := p.Text(Stdout, blocked); err != nil {
@@ -399,19 +375,7 @@ func rmBlocked(p *impact.Printer, blocked []*impact.Result) error {
 	return &BlockedError{Msg: fmt.Sprintf("cannot remove %s: %s %s; nothing was changed", strings.Join(names, ", "), plural(n, "reference"), verb)}
 }
 
-func rmPrintDry(sess *session, rem *remove.Removal, res *rmResult) error {
-	if rmFlags.json {
-		var b strings.Builder
-		if err := edit.Diff(&b, sess.ws.Root, rem.Set); err != nil {
-			return err
-		}
-		res.DryRun, res.Diff = true, b.String()
-		return printJSON(res)
-	}
-	return edit.Diff(Stdout, sess.ws.Root, rem.Set)
-}
-
-func rmPrintText(p *impact.Printer, sess *session, rem *remove.Removal, res *rmResult) {
+func rmPrintText(sess *session, rem *remove.Removal, res *rmResult) {
 	for _, it := range rem.Items {
 		what := keyName(it.Key)
 		switch it.Kind {

@@ -33,14 +33,14 @@ func TestChild(t *testing.T) {
 	var err error
 	switch op {
 	case "apply":
-		_, err = Apply(root, fixtureSet(t, root), Meta{Command: "rm"}, extras)
+		_, err = Apply(ctx, root, fixtureSet(t, root), Meta{Command: "rm"}, extras)
 	case "big":
 		set := bigSet(t, root)
 		fmt.Println("ready")
-		_, err = Apply(root, set, Meta{Command: "prune"}, extras)
+		_, err = Apply(ctx, root, set, Meta{Command: "prune"}, extras)
 	case "verify":
 		// Killed during the verification.
-		if _, err = Begin(root, fixtureSet(t, root), Meta{Command: "rm"}, extras); err == nil {
+		if _, err = Begin(ctx, root, fixtureSet(t, root), Meta{Command: "rm"}, extras); err == nil {
 			fmt.Println("verifying")
 			time.Sleep(time.Minute)
 		}
@@ -92,7 +92,7 @@ func killed(t *testing.T, err error, out []byte) bool {
 // files, and records what it did.
 func TestCrashEveryWrite(t *testing.T) {
 	root := fastFixture(t)
-	if _, err := Apply(root, fixtureSet(t, root), Meta{}, extras); err != nil {
+	if _, err := Apply(ctx, root, fixtureSet(t, root), Meta{}, extras); err != nil {
 		t.Fatal(err)
 	}
 	n := Writes()
@@ -103,11 +103,11 @@ func TestCrashEveryWrite(t *testing.T) {
 		if crashed != (k <= n) {
 			t.Fatalf("k=%d of %d: crashed = %v (%s)", k, n, crashed, out)
 		}
-		s, err := Recover(root)
+		s, err := recoverOne(root)
 		if err != nil {
 			t.Fatalf("k=%d: Recover: %v", k, err)
 		}
-		h, _ := History(root)
+		h, _ := history(root)
 		if k >= n {
 			// The last write is the journal's "applied": the apply is
 			// complete, and there is nothing to recover.
@@ -130,7 +130,7 @@ func TestCrashEveryWrite(t *testing.T) {
 			t.Fatalf("k=%d: Recover = %v, History = %v", k, s, h)
 		}
 		// Again: nothing to do.
-		if s, err := Recover(root); s != nil || err != nil {
+		if s, err := recoverOne(root); s != nil || err != nil {
 			t.Fatalf("k=%d: second Recover = %v, %v", k, s, err)
 		}
 	}
@@ -196,7 +196,7 @@ func TestCrashDuringRecovery(t *testing.T) {
 	// Crash points: after some of the renames, and after every write
 	// but the journal's last.
 	root := fastFixture(t)
-	if _, err := Apply(root, fixtureSet(t, root), Meta{}, extras); err != nil {
+	if _, err := Apply(ctx, root, fixtureSet(t, root), Meta{}, extras); err != nil {
 		t.Fatal(err)
 	}
 	n := Writes()
@@ -210,7 +210,7 @@ func TestCrashDuringRecovery(t *testing.T) {
 			crashed, _ := runChild(t, "recover", root, j)
 			// (If the child crashed after its last write, the journal's
 			// final state, there is nothing left to do.)
-			if _, err := Recover(root); err != nil {
+			if _, err := recoverOne(root); err != nil {
 				t.Fatalf("k=%d j=%d: Recover: %v", k, j, err)
 			}
 			mustEqual(t, root, orig, fmt.Sprintf("k=%d j=%d", k, j))
@@ -230,15 +230,15 @@ func TestCrashDuringRollback(t *testing.T) {
 	for j := 1; ; j++ {
 		root := fastFixture(t)
 		orig := readTree(t, root)
-		if _, err := Apply(root, fixtureSet(t, root), Meta{}, extras); err != nil {
+		if _, err := Apply(ctx, root, fixtureSet(t, root), Meta{}, extras); err != nil {
 			t.Fatal(err)
 		}
 		crashed, out := runChild(t, "restore", root, j)
-		if _, err := Recover(root); err != nil {
+		if _, err := recoverOne(root); err != nil {
 			t.Fatalf("j=%d: Recover: %v", j, err)
 		}
 		mustEqual(t, root, orig, fmt.Sprintf("j=%d", j))
-		h, _ := History(root)
+		h, _ := history(root)
 		if len(h) != 1 || h[0].State != "rolled back" {
 			// Crashed before "rolling back" was durable: the rollback
 			// never began, so the state is still applied... but then
@@ -344,7 +344,7 @@ func TestKill(t *testing.T) {
 		rest, _ := r.ReadString(0)
 		err = cmd.Wait()
 		done := !killed(t, err, []byte(rest))
-		s, err := Recover(root)
+		s, err := recoverOne(root)
 		if err != nil {
 			t.Fatalf("%d: Recover: %v", i, err)
 		}
@@ -377,7 +377,7 @@ func TestKill(t *testing.T) {
 func TestTx(t *testing.T) {
 	root := fastFixture(t)
 	orig := readTree(t, root)
-	tx, err := Begin(root, fixtureSet(t, root), Meta{Command: "rm"}, extras)
+	tx, err := Begin(ctx, root, fixtureSet(t, root), Meta{Command: "rm"}, extras)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,11 +389,11 @@ func TestTx(t *testing.T) {
 	// Recover, as another command would run it: the lock is held, so
 	// it leaves the apply alone. (flock locks belong to open files, so
 	// this process's second open conflicts like another process's.)
-	if s, err := Recover(root); s != nil || err != nil {
+	if s, err := recoverOne(root); s != nil || err != nil {
 		t.Fatalf("Recover during a Tx = %v, %v", s, err)
 	}
 	mustEqual(t, root, want, "after Recover during the Tx")
-	if err := tx.Rollback(); err != nil {
+	if _, err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
 	mustEqual(t, root, orig, "after Rollback")
@@ -404,7 +404,7 @@ func TestTx(t *testing.T) {
 		t.Error("Commit after Rollback: no error")
 	}
 
-	tx, err = Begin(root, fixtureSet(t, root), Meta{Command: "rm"}, extras)
+	tx, err = Begin(ctx, root, fixtureSet(t, root), Meta{Command: "rm"}, extras)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,12 +432,12 @@ func TestTx(t *testing.T) {
 		t.Fatalf("child: %q, %v", line, err)
 	}
 	mustEqual(t, root, want, "while verifying")
-	if s, err := Recover(root); s != nil || err != nil {
+	if s, err := recoverOne(root); s != nil || err != nil {
 		t.Fatalf("Recover while the child verifies = %v, %v", s, err)
 	}
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
-	s, err := Recover(root)
+	s, err := recoverOne(root)
 	if err != nil || s == nil || s.State != "restored (interrupted)" {
 		t.Fatalf("Recover = %+v, %v", s, err)
 	}

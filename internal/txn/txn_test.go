@@ -1,6 +1,7 @@
 package txn
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,11 +16,61 @@ import (
 	"github.com/goremover/goremover/internal/edit"
 )
 
+var ctx = context.Background()
+
 func TestMain(m *testing.M) {
 	// Created directories get 0755 & ^umask; fix the umask so expected
 	// trees are known.
 	syscall.Umask(0o022)
-	os.Exit(m.Run())
+	// The snapshot key goes to a config directory of the test's own,
+	// which the crash tests' children share.
+	if os.Getenv("GOREMOVER_TXN_CHILD") != "" {
+		os.Exit(m.Run())
+	}
+	cfg, err := os.MkdirTemp("", "txntest-config")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CONFIG_HOME", cfg)
+	code := m.Run()
+	os.RemoveAll(cfg)
+	os.Exit(code)
+}
+
+// recoverOne runs Recover and returns the one snapshot it restored, or
+// nil; a restore with conflicts or ignored records is an error here.
+func recoverOne(root string) (*Snapshot, error) {
+	rc, err := Recover(root)
+	if err != nil {
+		return nil, err
+	}
+	if len(rc.Ignored) > 0 || len(rc.Conflicts()) > 0 || len(rc.Restored) > 1 {
+		return nil, fmt.Errorf("Recover: ignored %v, restored %v, conflicts %v", rc.Ignored, rc.Restored, rc.Conflicts())
+	}
+	if len(rc.Restored) == 0 {
+		return nil, nil
+	}
+	return rc.Restored[0], nil
+}
+
+// modeBits are the mode bits trees compare.
+const modeBits = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
+
+func relPath(root, p string) string {
+	rel, err := filepath.Rel(root, p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// history runs History; ignored records are an error here.
+func history(root string) ([]*Snapshot, error) {
+	h, ignored, err := History(root)
+	if err == nil && len(ignored) > 0 {
+		err = fmt.Errorf("History ignored %v", ignored)
+	}
+	return h, err
 }
 
 // node is one file or directory of a tree.
@@ -248,7 +299,7 @@ func TestApplyRestoreRoundTrip(t *testing.T) {
 	root := fixture(t)
 	orig := readTree(t, root)
 	set := fixtureSet(t, root)
-	snap, err := Apply(root, set, Meta{Command: "rm", Targets: []string{"./a.Gone"}}, extras)
+	snap, err := Apply(ctx, root, set, Meta{Command: "rm", Targets: []string{"./a.Gone"}}, extras)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +326,7 @@ func TestApplyRestoreRoundTrip(t *testing.T) {
 	if err != nil || string(gi) != "*\n" {
 		t.Errorf(".goremover/.gitignore = %q, %v", gi, err)
 	}
-	if s, err := Recover(root); s != nil || err != nil {
+	if s, err := recoverOne(root); s != nil || err != nil {
 		t.Errorf("Recover after a complete apply = %v, %v", s, err)
 	}
 
@@ -300,7 +351,7 @@ func TestChangedError(t *testing.T) {
 	set := fixtureSet(t, root)
 	os.WriteFile(filepath.Join(root, "d/gone.go"), []byte("package d // edited\n"), 0o644)
 	before := readTree(t, root)
-	_, err := Apply(root, set, Meta{Command: "rm"}, extras)
+	_, err := Apply(ctx, root, set, Meta{Command: "rm"}, extras)
 	var ce *ChangedError
 	if !errors.As(err, &ce) || ce.Path != "d/gone.go" {
 		t.Fatalf("Apply = %v, want ChangedError for d/gone.go", err)
@@ -309,7 +360,7 @@ func TestChangedError(t *testing.T) {
 		t.Errorf("error = %q, want %q", err, want)
 	}
 	mustEqual(t, root, before, "after ChangedError")
-	if h, _ := History(root); len(h) != 0 {
+	if h, _ := history(root); len(h) != 0 {
 		t.Errorf("History = %v, want none", h)
 	}
 
@@ -318,7 +369,7 @@ func TestChangedError(t *testing.T) {
 	set = fixtureSet(t, root)
 	writeFiles(t, root, map[string]string{"new/sub/n.go": "package sub // mine\n"}, nil)
 	before = readTree(t, root)
-	if _, err := Apply(root, set, Meta{}, extras); !errors.As(err, &ce) || ce.Path != "new/sub/n.go" {
+	if _, err := Apply(ctx, root, set, Meta{}, extras); !errors.As(err, &ce) || ce.Path != "new/sub/n.go" {
 		t.Fatalf("Apply = %v, want ChangedError for new/sub/n.go", err)
 	}
 	mustEqual(t, root, before, "after ChangedError")
@@ -330,7 +381,7 @@ func TestOutsideRoot(t *testing.T) {
 	for _, p := range []string{filepath.Join(other, "x.go"), filepath.Join(root, ".goremover", "x"), root} {
 		var s edit.Set
 		s.Add(&edit.File{Path: p, New: []byte("x")})
-		if _, err := Apply(root, &s, Meta{}, nil); err == nil {
+		if _, err := Apply(ctx, root, &s, Meta{}, nil); err == nil {
 			t.Errorf("Apply of %s: no error", p)
 		}
 	}
@@ -340,7 +391,7 @@ func TestOutsideRoot(t *testing.T) {
 	}
 	var s edit.Set
 	s.Add(&edit.File{Path: filepath.Join(root, "link", "x.go"), New: []byte("x")})
-	if _, err := Apply(root, &s, Meta{}, nil); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+	if _, err := Apply(ctx, root, &s, Meta{}, nil); err == nil || !strings.Contains(err.Error(), "symbolic link") {
 		t.Errorf("Apply through a link: %v", err)
 	}
 	if _, err := os.Lstat(filepath.Join(other, "x.go")); err == nil {
@@ -377,7 +428,7 @@ func TestReadOnlyDir(t *testing.T) {
 	os.Chmod(filepath.Join(root, "d"), 0o555)
 	defer os.Chmod(filepath.Join(root, "d"), 0o755)
 	before := readTree(t, root)
-	_, err := Apply(root, set, Meta{}, extras)
+	_, err := Apply(ctx, root, set, Meta{}, extras)
 	var we *WriteError
 	if !errors.As(err, &we) || we.Restore != nil || !errors.Is(err, fs.ErrPermission) {
 		t.Fatalf("Apply = %v, want a WriteError for permission", err)
@@ -386,7 +437,7 @@ func TestReadOnlyDir(t *testing.T) {
 		t.Errorf("WriteError.Path = %q, want d/gone.go", we.Path)
 	}
 	mustEqual(t, root, before, "after a failed write")
-	h, _ := History(root)
+	h, _ := history(root)
 	if len(h) != 1 || h[0].State != "failed (restored)" {
 		t.Errorf("History = %v", h)
 	}
@@ -396,7 +447,7 @@ func TestReadOnlyDir(t *testing.T) {
 // returns the error and leaves the tree byte-identical.
 func TestFailEveryWrite(t *testing.T) {
 	root := fixture(t)
-	if _, err := Apply(root, fixtureSet(t, root), Meta{}, extras); err != nil {
+	if _, err := Apply(ctx, root, fixtureSet(t, root), Meta{}, extras); err != nil {
 		t.Fatal(err)
 	}
 	n := Writes()
@@ -413,17 +464,17 @@ func TestFailEveryWrite(t *testing.T) {
 		set := fixtureSet(t, root)
 		orig := readTree(t, root)
 		SetFaults(Faults{FailAfter: k, FailErr: errno})
-		_, err := Apply(root, set, Meta{}, extras)
+		_, err := Apply(ctx, root, set, Meta{}, extras)
 		SetFaults(Faults{})
 		var we *WriteError
 		if !errors.As(err, &we) || !errors.Is(err, errno) || we.Restore != nil {
 			t.Fatalf("k=%d: Apply = %v, want a WriteError wrapping %v, restored", k, err, errno)
 		}
 		mustEqual(t, root, orig, fmt.Sprintf("k=%d", k))
-		if h, _ := History(root); len(h) > 1 || len(h) == 1 && h[0].State != "failed (restored)" {
+		if h, _ := history(root); len(h) > 1 || len(h) == 1 && h[0].State != "failed (restored)" {
 			t.Fatalf("k=%d: History = %v", k, h)
 		}
-		if s, err := Recover(root); s != nil || err != nil {
+		if s, err := recoverOne(root); s != nil || err != nil {
 			t.Fatalf("k=%d: Recover = %v, %v; want nothing to do", k, s, err)
 		}
 	}
@@ -433,7 +484,7 @@ func TestRestoreModified(t *testing.T) {
 	root := fixture(t)
 	orig := readTree(t, root)
 	set := fixtureSet(t, root)
-	snap, err := Apply(root, set, Meta{Command: "rm"}, extras)
+	snap, err := Apply(ctx, root, set, Meta{Command: "rm"}, extras)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,7 +514,7 @@ func TestRestoreModified(t *testing.T) {
 func TestHistoryAndRestoreByID(t *testing.T) {
 	root := fixture(t)
 	t0 := readTree(t, root)
-	s1, err := Apply(root, fixtureSet(t, root), Meta{Command: "rm", Targets: []string{"./a.Gone"}}, extras)
+	s1, err := Apply(ctx, root, fixtureSet(t, root), Meta{Command: "rm", Targets: []string{"./a.Gone"}}, extras)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -471,14 +522,14 @@ func TestHistoryAndRestoreByID(t *testing.T) {
 	var set2 edit.Set
 	old, _ := os.ReadFile(filepath.Join(root, "d/keep.go"))
 	set2.Add(&edit.File{Path: filepath.Join(root, "d/keep.go"), Old: old, New: []byte("package d // 2\n")})
-	s2, err := Apply(root, &set2, Meta{Command: "prune"}, extras)
+	s2, err := Apply(ctx, root, &set2, Meta{Command: "prune"}, extras)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var set3 edit.Set
 	old, _ = os.ReadFile(filepath.Join(root, "e/untouched"))
 	set3.Add(&edit.File{Path: filepath.Join(root, "e/untouched"), Old: old})
-	s3, err := Apply(root, &set3, Meta{Command: "doctor --fix"}, extras)
+	s3, err := Apply(ctx, root, &set3, Meta{Command: "doctor --fix"}, extras)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -494,7 +545,7 @@ func TestHistoryAndRestoreByID(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustEqual(t, root, t1, "after restoring s2")
-	h, err := History(root)
+	h, err := history(root)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -550,7 +601,7 @@ func TestLock(t *testing.T) {
 	f.WriteAt([]byte("4242\n"), 0)
 
 	start := time.Now()
-	_, err = Apply(root, set, Meta{}, extras)
+	_, err = Apply(ctx, root, set, Meta{}, extras)
 	var le *LockedError
 	if !errors.As(err, &le) || le.Pid != 4242 {
 		t.Fatalf("Apply = %v, want LockedError with pid 4242", err)
@@ -564,13 +615,13 @@ func TestLock(t *testing.T) {
 	if _, err := Restore(root, "", true); !errors.As(err, &le) {
 		t.Errorf("Restore = %v, want LockedError", err)
 	}
-	if s, err := Recover(root); s != nil || err != nil {
+	if s, err := recoverOne(root); s != nil || err != nil {
 		t.Errorf("Recover with the lock held = %v, %v; want nothing", s, err)
 	}
 	mustEqual(t, root, crashedTree, "with the lock held")
 
 	f.Close() // as if the holder died
-	s, err := Recover(root)
+	s, err := recoverOne(root)
 	if err != nil || s == nil || s.State != "restored (interrupted)" {
 		t.Fatalf("Recover = %+v, %v", s, err)
 	}
