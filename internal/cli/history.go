@@ -33,18 +33,33 @@ targets that made it, and the number of files it changed. The state is
 one of:
 
 	applied                the change is in the tree
-	rolled back            'goremover rollback' restored it
+	rolled back            'goremover rollback' restored it, or the
+	                       verification failed and the tree was restored
 	failed (restored)      a write failed and the tree was restored
+	canceled (restored)    a signal (SIGINT, SIGTERM, SIGHUP) stopped the
+	                       apply and the tree was restored
 	restored (interrupted) the apply was interrupted (crash, kill -9,
 	                       power loss) and the next command restored it
+	abandoned              'goremover rollback -abandon' ended it as it was
 	applying, rolling back in progress in another goremover process
+
+A snapshot kept in another directory (made with another GOWORK setting:
+in a module of the workspace, or in the workspace that contains the
+module) is listed with that directory.
+
+Records under .goremover that goremover did not write for this user
+(their HMAC does not verify; see 'goremover help rollback') are reported
+and ignored.
 
 The -json flag prints the list as JSON:
 
 	{"snapshots": [{"id": "20261122T101500Z-3f2a",
 	  "time": "2026-11-22T10:15:00.123Z", "state": "applied",
 	  "command": "rm", "targets": ["./internal/pay.Charge"],
-	  "files": [{"file": "internal/pay/charge.go", "action": "delete"}]}]}
+	  "files": [{"file": "internal/pay/charge.go", "action": "delete"}],
+	  "dir": "../ws"}]}
+
+where "dir" is set only for a snapshot kept in another directory.
 
 The -C flag runs as if goremover were started in the named directory.
 
@@ -58,31 +73,47 @@ See 'goremover help rollback' to restore a snapshot.
 }
 
 var cmdRollback = &Command{
-	UsageLine: "goremover rollback [-C dir] [-force] [-json] [id]",
+	UsageLine: "goremover rollback [-C dir] [-force] [-json] [id] | rollback -abandon id",
 	Short:     "restore the files a snapshot saved",
 	Long: `
 Rollback undoes an apply: it restores the files of the snapshot with the
-given ID, or of the latest applied one, byte for byte and with their
-modes. Files the apply created are removed, deleted files and directories
-are recreated, and go.mod, go.sum, go.work and vendor/modules.txt are put
-back as they were. Use 'goremover history' to list the snapshots.
+given ID, or of the latest applied one, byte for byte, with their
+permission bits and owners. Files the apply created are removed, deleted
+files and directories are recreated, and go.mod, go.sum, go.work and
+vendor/modules.txt are put back as they were. Use 'goremover history' to
+list the snapshots.
 
 Rollback refuses, and exits 1 having changed nothing, if a file changed
 since the apply: restoring it would lose that change. The -force flag
-restores anyway.
+restores anyway, and keeps each replaced version under
+.goremover/conflicts/ID/. A path that cannot be restored at all (a
+symbolic link or a directory now stands there) is kept as it is, with
+the snapshot's version under .goremover/conflicts/ID/, and rollback
+exits 1 naming it.
+
+The -abandon flag ends an interrupted apply that recovery cannot finish
+(its snapshot copy is damaged, a directory cannot be written): it writes
+nothing to the tree, keeps the files as they are, and marks the journal
+abandoned. Goremover names this command when recovery fails.
 
 Rollback prints the snapshot it restored and each file with what was
 done to it. The -json flag prints instead:
 
 	{"snapshot": "20261122T101500Z-3f2a",
-	 "files": [{"file": "internal/pay/charge.go", "action": "delete"}]}
+	 "files": [{"file": "internal/pay/charge.go", "action": "delete"}],
+	 "conflicts": [{"file": "internal/pay/pay.go", "saved": "...", "why": "..."}]}
 
 where each action is the one the apply made and rollback undid.
 
 The -C flag runs as if goremover were started in the named directory.
 
 Rollback, like every goremover command, first restores an apply that
-was interrupted, if any.
+was interrupted, if any. Snapshots live under .goremover, which a
+repository from someone else may carry too: goremover acts only on
+records it wrote for you (each carries an HMAC under a key in your user
+config directory, goremover/snapshot-key, created with mode 0600), writes
+only inside the module or workspace root, and refuses a .goremover whose
+directories or files are symbolic links or not yours.
 
 Example:
 
@@ -92,6 +123,7 @@ Example:
 		restored  internal/pay/pay.go
 
 	$ goremover rollback 20261121T090000Z-9a1c
+	$ goremover rollback -abandon 20261121T090000Z-9a1c
 `,
 }
 

@@ -73,9 +73,13 @@ broke is printed, and rm exits 1.
 The change is applied under goremover's safety contract: every file is
 checked unchanged since it was read; a snapshot and a journal are
 written under .goremover/ first; each file is written to a temporary file
-and renamed over the original; deletions come last. An apply that is
-interrupted is rolled back by the next goremover command. See
-'goremover help history' and 'goremover help rollback'.
+and renamed over the original; deletions come last. SIGINT, SIGTERM and
+SIGHUP during the writes or the verification roll the change back before
+rm exits (130, 143, 129). An apply killed outright is rolled back by the
+next goremover command. A rollback never overwrites a file someone
+changed meanwhile: it keeps it, saves the snapshot's version under
+.goremover/conflicts/ID/, names it and exits 1. See 'goremover help
+history' and 'goremover help rollback'.
 
 The -json flag prints the result as JSON:
 
