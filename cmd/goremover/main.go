@@ -1,6 +1,3 @@
-// Command goremover removes Go code and dependencies safely.
-//
-// See 'goremover help' for the commands.
 package main
 
 import (

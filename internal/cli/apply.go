@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/goremover/goremover/internal/report"
+
 	"github.com/goremover/goremover/internal/edit"
 	"github.com/goremover/goremover/internal/load"
 	"github.com/goremover/goremover/internal/txn"
@@ -143,7 +145,7 @@ func (c *change) restored(snap *txn.Snapshot) string {
 		c.res.Conflicts = append(c.res.Conflicts, conflictJSON{File: relPath(c.ws.Root, filepath.Join(c.ws.Root, k.File)), Saved: k.Saved, Why: k.Reason})
 	}
 	return fmt.Sprintf("the snapshot %s is restored except %s changed meanwhile and kept as %s:\n\t%s",
-		snap.ID, plural(len(lines), "path"), pick(len(lines) == 1, "it is", "they are"), strings.Join(lines, "\n\t"))
+		snap.ID, report.Plural(len(lines), "path"), pick(len(lines) == 1, "it is", "they are"), strings.Join(lines, "\n\t"))
 }
 
 // relErr makes the paths of txn's path errors relative to cwd.

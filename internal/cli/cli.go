@@ -12,7 +12,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -227,33 +226,18 @@ var commandOrder = []string{"impact", "rm", "doctor", "history", "rollback", "ve
 func printUsage(w io.Writer) {
 	var buf bytes.Buffer
 	tmpl := template.Must(template.New("usage").Parse(usageTemplate))
-	cmds := slices.Clone(commands)
-	rank := func(c *Command) int {
-		if i := slices.Index(commandOrder, c.Name()); i >= 0 {
-			return i
-		}
-		return len(commandOrder)
-	}
-	slices.SortStableFunc(cmds, func(a, b *Command) int { return rank(a) - rank(b) })
 	// The doctor rules are topics of their own (goremover help GR101),
-	// listed once.
+	// listed by 'goremover help rules'.
 	var shown []*Command
-	var rules []string
 	for _, t := range topics {
-		if isRule(t.Name()) {
-			rules = append(rules, t.Name())
-			continue
+		if !isRule(t.Name()) {
+			shown = append(shown, t)
 		}
-		shown = append(shown, t)
-	}
-	if len(rules) > 0 {
-		slices.Sort(rules)
-		shown = append(shown, &Command{UsageLine: "goremover GRnnn", Short: fmt.Sprintf("the %d doctor rules, %s to %s: 'goremover help %s' prints one", len(rules), rules[0], rules[len(rules)-1], rules[min(1, len(rules)-1)])})
 	}
 	tmpl.Execute(&buf, struct {
 		Commands []*Command
 		Topics   []*Command
-	}{cmds, shown})
+	}{sortedCommands(), shown})
 	w.Write(buf.Bytes())
 }
 

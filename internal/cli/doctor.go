@@ -9,10 +9,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/goremover/goremover/internal/load"
 	"github.com/goremover/goremover/internal/modfix"
@@ -59,7 +59,8 @@ goremover's safety contract (hash check, snapshot, atomic writes; see
 'goremover help rm'), then checks the result again; if the fix leaves a
 fixable finding or brings a new error, the snapshot is restored and
 doctor exits 1. -fix never changes which version of a module the build
-selects. The -n flag prints the fix as a unified diff and writes nothing.
+selects. The -n flag (or -dry-run) prints the fix as a unified diff and
+writes nothing.
 
 The -online flag also asks the module proxy (GOPROXY), as go list -m -u
 does, for retracted versions in use, deprecated modules and available
@@ -104,6 +105,45 @@ func init() {
 	for _, r := range report.Rules() {
 		topics = append(topics, &Command{UsageLine: "goremover " + r.ID, Short: r.Title, Long: r.Doc()})
 	}
+	topics = append(topics, rulesTopic())
+}
+
+// rulesTopic is 'goremover help rules': every rule on a line.
+func rulesTopic() *Command {
+	rs := report.Rules()
+	var b strings.Builder
+	b.WriteString(`
+Doctor reports each finding under a stable rule ID. The rules are:
+
+`)
+	var t strings.Builder
+	tw := tabwriter.NewWriter(&t, 0, 8, 2, ' ', 0)
+	for _, r := range rs {
+		fix := ""
+		if r.Fixable {
+			fix = "fixable"
+		}
+		title := r.Title
+		if r.Online {
+			title += " (-online)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, fix, title)
+	}
+	tw.Flush()
+	for _, l := range strings.SplitAfter(t.String(), "\n") {
+		if l != "" {
+			b.WriteString("\t" + l)
+		}
+	}
+	b.WriteString(`
+'goremover help GRnnn' prints a rule's documentation: what it finds, why
+it matters, and what -fix does, with an example.
+`)
+	short := "the doctor rules"
+	if len(rs) > 0 {
+		short = fmt.Sprintf("the %d doctor rules, %s to %s ('goremover help %s' prints one)", len(rs), rs[0].ID, rs[len(rs)-1].ID, rs[min(1, len(rs)-1)].ID)
+	}
+	return &Command{UsageLine: "goremover rules", Short: short, Long: b.String()}
 }
 
 // doctorFixResult is doctor -fix's JSON output: the SPEC's apply shape,
@@ -173,7 +213,7 @@ func printFindings(d *modfix.Diagnosis, display func(*report.Finding) string, cw
 		return report.JSON(Stdout, d.Findings)
 	case doctorSARIF:
 		root := d.WS.Root
-		if r := vcsRootOf(root); r != "" {
+		if r := load.VCSRoot(root); r != "" {
 			root = r
 		}
 		return report.SARIF(Stdout, d.Findings, toolVersion(), root)
@@ -195,10 +235,10 @@ func printFindings(d *modfix.Diagnosis, display func(*report.Finding) string, cw
 	var parts []string
 	for _, s := range []report.Severity{report.Error, report.Warning, report.Info} {
 		if counts[s] > 0 {
-			parts = append(parts, countOf(counts[s], s.String()))
+			parts = append(parts, report.Plural(counts[s], s.String()))
 		}
 	}
-	msg := fmt.Sprintf("%s (%s)", countOf(len(d.Findings), "finding"), strings.Join(parts, ", "))
+	msg := fmt.Sprintf("%s (%s)", report.Plural(len(d.Findings), "finding"), strings.Join(parts, ", "))
 	if fixable > 0 {
 		msg += fmt.Sprintf("; %d fixable with 'goremover doctor -fix'", fixable)
 	}
@@ -266,7 +306,7 @@ func doctorApply(ctx context.Context, cwd string, d *modfix.Diagnosis, display f
 	if err := report.Text(Stdout, remaining, display); err != nil {
 		return err
 	}
-	fmt.Fprintf(Stdout, "%s changed; snapshot %s (undo: goremover rollback %s)\n", countOf(len(res.Files), "file"), res.Snapshot, res.Snapshot)
+	fmt.Fprintf(Stdout, "%s changed; snapshot %s (undo: goremover rollback %s)\n", report.Plural(len(res.Files), "file"), res.Snapshot, res.Snapshot)
 	return nil
 }
 
@@ -287,30 +327,6 @@ func checkFixed(before, after []*report.Finding) error {
 		}
 	}
 	return nil
-}
-
-// countOf returns "1 file", "2 files"; "info" has no plural.
-func countOf(n int, word string) string {
-	if n == 1 || word == "info" {
-		return fmt.Sprintf("%d %s", n, word)
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
-func vcsRootOf(dir string) string {
-	for d := dir; ; d = filepath.Dir(d) {
-		if fileExists(filepath.Join(d, ".git")) {
-			return d
-		}
-		if filepath.Dir(d) == d {
-			return ""
-		}
-	}
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
 }
 
 func toolVersion() string {

@@ -11,6 +11,20 @@ import (
 	"github.com/goremover/goremover/internal/load"
 )
 
+// buildFlagsDoc documents the flags of addBuildFlags (but -json), for
+// the help of every command that has them.
+const buildFlagsDoc = `
+The -tags flag sets build tags in every configuration; the -platforms
+flag limits the GOOS/GOARCH pairs analysed (default: every platform that
+a build constraint of the working set names, plus the host), as in
+-platforms linux/amd64,windows/*.
+
+The -v flag prints what is loaded (packages, how many came from the
+index cache, the configurations checked) and every warning in full.
+
+The -C flag runs as if goremover were started in the named directory.
+`
+
 // buildFlags are the flags every command that loads code shares.
 type buildFlags struct {
 	dir       string

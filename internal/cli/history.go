@@ -14,6 +14,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/goremover/goremover/internal/report"
+
 	"github.com/goremover/goremover/internal/load"
 	"github.com/goremover/goremover/internal/txn"
 )
@@ -242,7 +244,7 @@ func runHistory(ctx context.Context, cmd *Command, args []string) error {
 	tw := tabwriter.NewWriter(Stdout, 0, 8, 2, ' ', 0)
 	for _, r := range snaps {
 		s := r.s
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s", s.ID, s.Time.Local().Format("2006-01-02 15:04:05"), s.State, describeSnap(s), plural(len(s.Files), "file"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s", s.ID, s.Time.Local().Format("2006-01-02 15:04:05"), s.State, describeSnap(s), report.Plural(len(s.Files), "file"))
 		if w := where(r.root); w != "" {
 			fmt.Fprintf(tw, "\t(in %s)", w)
 		}
@@ -339,7 +341,7 @@ func runRollback(ctx context.Context, cmd *Command, args []string) error {
 	}
 	if len(kept) > 0 {
 		return &BlockedError{Msg: fmt.Sprintf("rolled back %s except %s that could not be restored, kept as %s:\n\t%s",
-			s.ID, plural(len(kept), "path"), pick(len(kept) == 1, "it is", "they are"), strings.Join(kept, "\n\t"))}
+			s.ID, report.Plural(len(kept), "path"), pick(len(kept) == 1, "it is", "they are"), strings.Join(kept, "\n\t"))}
 	}
 	return nil
 }

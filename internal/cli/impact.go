@@ -9,7 +9,7 @@ import (
 )
 
 var cmdImpact = &Command{
-	UsageLine: "goremover impact [-C dir] [-json] [-tags list] [-platforms list] [-m] target...",
+	UsageLine: "goremover impact [-C dir] [-json] [-tags list] [-platforms list] [-v] [-m] target...",
 	Short:     "report who depends on a target and whether it is safe to remove",
 	Long: `
 Impact reports every reference to the named targets from the working set:
@@ -57,12 +57,7 @@ The -json flag prints the result as JSON:
 Paths are relative to the root of the module that contains them; in a
 workspace each location also has "module".
 
-The -tags flag sets build tags in every configuration; -platforms limits
-the GOOS/GOARCH pairs analysed (default: every platform that a build
-constraint of the working set names, plus the host).
-
-The -C flag runs as if goremover were started in the named directory.
-
+` + buildFlagsDoc + `
 Impact exits 0 if every target is safe to remove, 1 if any is not, and 2
 for bad usage or input (an unknown or ambiguous target, a module that
 does not load).

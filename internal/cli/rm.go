@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/goremover/goremover/internal/report"
+
 	"github.com/goremover/goremover/internal/edit"
 	"github.com/goremover/goremover/internal/impact"
 	"github.com/goremover/goremover/internal/index"
@@ -23,7 +25,7 @@ import (
 )
 
 var cmdRm = &Command{
-	UsageLine: "goremover rm [-C dir] [-n] [-json] [-verify mode] [-keep-orphans] [-allow-iota-shift] [-m] target...",
+	UsageLine: "goremover rm [-C dir] [-n] [-json] [-verify mode] [-keep-orphans] [-allow-iota-shift] [-tags list] [-platforms list] [-v] [-m] target...",
 	Short:     "remove code and its orphans, atomically and verified",
 	Long: `
 Rm removes the named targets, with the code that exists only for them, as
@@ -59,8 +61,8 @@ Files that were gofmt'd stay gofmt'd; others keep their layout.
 The -keep-orphans flag removes only the targets and the tests named
 after them.
 
-The -n flag prints the change as a unified diff (git apply accepts it)
-and writes nothing.
+The -n flag (or -dry-run) prints the change as a unified diff (git apply
+accepts it) and writes nothing.
 
 The -verify flag says how the result is verified: typecheck (the
 default: the changed packages and everything that imports them are
@@ -97,6 +99,7 @@ of a dependency imports a package of the module, rm lists the importers
 and exits 1. It works offline when the module cache holds what the build
 needs.
 
+` + buildFlagsDoc + `
 Rm exits 0 when the change is applied and verified, 1 when a target is
 not safe to remove or verification failed (the tree is as it was), and 2
 for bad usage or input (the tree is as it was).
@@ -302,7 +305,7 @@ func rmTidy(ctx context.Context, sess *session, rem *remove.Removal) error {
 			return err
 		}
 		modPath := filepath.Join(m.Dir, "go.mod")
-		if err := rem.Set.Add(&edit.File{Path: modPath, Old: m.GoMod, New: goMod, Mode: fileMode(modPath)}); err != nil {
+		if err := rem.Set.Add(&edit.File{Path: modPath, Old: m.GoMod, New: goMod, Mode: edit.ModeOf(modPath)}); err != nil {
 			return err
 		}
 		sumPath := filepath.Join(m.Dir, "go.sum")
@@ -314,7 +317,7 @@ func rmTidy(ctx context.Context, sess *session, rem *remove.Removal) error {
 			if goSum == nil {
 				goSum = []byte{} // emptied, not deleted
 			}
-			if err := rem.Set.Add(&edit.File{Path: sumPath, Old: oldSum, New: goSum, Mode: fileMode(sumPath)}); err != nil {
+			if err := rem.Set.Add(&edit.File{Path: sumPath, Old: oldSum, New: goSum, Mode: edit.ModeOf(sumPath)}); err != nil {
 				return err
 			}
 		}
@@ -349,9 +352,9 @@ func rmVerifyApplied(ctx context.Context, sess *session, mode verify.Mode, scope
 	if len(errs) == 0 {
 		return nil
 	}
-	what := plural(len(errs), "new error")
+	what := report.Plural(len(errs), "new error")
 	if mode == verify.Test {
-		what = plural(len(errs), "new failure")
+		what = report.Plural(len(errs), "new failure")
 	}
 	return &checkFailure{msg: fmt.Sprintf("verification (%s) failed (%s)", mode, what), lines: errs}
 }
@@ -376,7 +379,7 @@ func rmBlocked(p *impact.Printer, blocked []*impact.Result) error {
 	if n == 1 {
 		verb = "remains"
 	}
-	return &BlockedError{Msg: fmt.Sprintf("cannot remove %s: %s %s; nothing was changed", strings.Join(names, ", "), plural(n, "reference"), verb)}
+	return &BlockedError{Msg: fmt.Sprintf("cannot remove %s: %s %s; nothing was changed", strings.Join(names, ", "), report.Plural(n, "reference"), verb)}
 }
 
 func rmPrintText(sess *session, rem *remove.Removal, res *rmResult) {
@@ -401,7 +404,7 @@ func rmPrintText(sess *session, rem *remove.Removal, res *rmResult) {
 		}
 	}
 	fmt.Fprintf(Stdout, "%s changed (%s); verified: %s; snapshot %s (undo: goremover rollback %s)\n",
-		plural(len(res.Files), "file"), strings.Join(parts, ", "), res.Verified, res.Snapshot, res.Snapshot)
+		report.Plural(len(res.Files), "file"), strings.Join(parts, ", "), res.Verified, res.Snapshot, res.Snapshot)
 }
 
 func keyName(k index.Key) string {
@@ -409,13 +412,6 @@ func keyName(k index.Key) string {
 		return k.Pkg
 	}
 	return k.Pkg + "." + k.Path
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func printJSON(v any) error {
@@ -449,11 +445,4 @@ func modFiles(ws *load.WorkingSet) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func fileMode(p string) os.FileMode {
-	if fi, err := os.Stat(p); err == nil {
-		return fi.Mode().Perm()
-	}
-	return 0o644
 }

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/goremover/goremover/internal/report"
+
 	"github.com/goremover/goremover/internal/gocmd"
 	"github.com/goremover/goremover/internal/index"
 	"github.com/goremover/goremover/internal/load"
@@ -184,7 +186,7 @@ func recoverFirst(cwd string, ws *load.WorkingSet) error {
 			fmt.Fprintf(Stderr, "goremover: warning: %s\n", relTo(cwd, root, msg))
 		}
 		for _, s := range rc.Restored {
-			n := plural(len(s.Files), "file")
+			n := report.Plural(len(s.Files), "file")
 			if s.State == "rolled back" {
 				fmt.Fprintf(Stderr, "goremover: finished interrupted rollback of %s (%s)\n", s.ID, n)
 			} else {
@@ -197,7 +199,7 @@ func recoverFirst(cwd string, ws *load.WorkingSet) error {
 	}
 	if len(kept) > 0 {
 		return &BlockedError{Msg: fmt.Sprintf("the interrupted apply is restored except %s, changed since and kept as %s:\n\t%s",
-			plural(len(kept), "path"), pick(len(kept) == 1, "it is", "they are"), strings.Join(kept, "\n\t"))}
+			report.Plural(len(kept), "path"), pick(len(kept) == 1, "it is", "they are"), strings.Join(kept, "\n\t"))}
 	}
 	return nil
 }

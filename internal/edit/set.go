@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"sort"
 )
@@ -22,6 +23,15 @@ type File struct {
 	// Mode is the original file's permission bits (or, for a created
 	// file, the bits to create it with).
 	Mode fs.FileMode
+}
+
+// ModeOf returns the permission bits of the file at path, for File.Mode
+// (0644 if it cannot be read).
+func ModeOf(path string) fs.FileMode {
+	if fi, err := os.Lstat(path); err == nil {
+		return fi.Mode().Perm()
+	}
+	return 0o644
 }
 
 // Action returns "edit", "delete" or "create", as in the SPEC's JSON.

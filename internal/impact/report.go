@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/goremover/goremover/internal/report"
+
 	"github.com/goremover/goremover/internal/index"
 	"github.com/goremover/goremover/internal/load"
 	"github.com/goremover/goremover/internal/target"
@@ -213,15 +215,15 @@ func (p *Printer) Text(w io.Writer, results []*Result) error {
 		if r.Safe() {
 			fmt.Fprintf(&buf, "safe to remove\n")
 		} else {
-			fmt.Fprintf(&buf, "not safe to remove: %s in %s\n", plural(len(r.Refs), "reference"), plural(r.Packages(), "package"))
+			fmt.Fprintf(&buf, "not safe to remove: %s in %s\n", report.Plural(len(r.Refs), "reference"), report.Plural(r.Packages(), "package"))
 			p.group(&buf, r.Refs)
 		}
 		if len(r.Self) > 0 {
-			fmt.Fprintf(&buf, "removed with it: %s\n", plural(len(r.Self), "reference"))
+			fmt.Fprintf(&buf, "removed with it: %s\n", report.Plural(len(r.Self), "reference"))
 			p.group(&buf, r.Self)
 		}
 		if len(r.Guesses) > 0 {
-			fmt.Fprintf(&buf, "may also be used by reflection that cannot be resolved: %s\n", plural(len(r.Guesses), "place"))
+			fmt.Fprintf(&buf, "may also be used by reflection that cannot be resolved: %s\n", report.Plural(len(r.Guesses), "place"))
 			p.group(&buf, r.Guesses)
 		}
 	}
@@ -260,11 +262,4 @@ func (p *Printer) group(buf *bytes.Buffer, refs []*index.Ref) {
 		}
 		fmt.Fprintf(buf, "\t%s: %s: %s%s\n", p.Display(r.Pos), r.Kind, p.source(r.Pos), extra)
 	}
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", word)
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -237,3 +237,18 @@ func (ws *WorkingSet) Rel(path string) (module, rel string) {
 	r, _ := filepath.Rel(m.Dir, path)
 	return m.Path, filepath.ToSlash(r)
 }
+
+// VCSRoot returns the nearest directory at or above dir that holds .git,
+// .hg, .svn or .bzr: the root of the repository, or "".
+func VCSRoot(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		for _, v := range []string{".git", ".hg", ".svn", ".bzr"} {
+			if _, err := os.Stat(filepath.Join(d, v)); err == nil {
+				return d
+			}
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
+}

@@ -411,7 +411,7 @@ func (c *checkup) checkReplaces() {
 	if c.ws.Work != "" {
 		wf, _ = modfile.ParseWork(c.ws.Work, c.ws.WorkSum, nil)
 	}
-	repoRoot := vcsRoot(c.m.Dir)
+	repoRoot := load.VCSRoot(c.m.Dir)
 	for _, r := range c.m.File.Replace {
 		line, col := r.Syntax.Start.Line, r.Syntax.Start.LineRune
 		old := r.Old.Path
@@ -462,21 +462,6 @@ func sameTarget(rootA string, a module.Version, rootB string, b module.Version) 
 		db = filepath.Join(rootB, db)
 	}
 	return filepath.Clean(da) == filepath.Clean(db)
-}
-
-// vcsRoot returns the nearest directory at or above dir with .git, .hg,
-// .svn or .bzr, or "".
-func vcsRoot(dir string) string {
-	for d := dir; ; d = filepath.Dir(d) {
-		for _, v := range []string{".git", ".hg", ".svn", ".bzr"} {
-			if _, err := os.Stat(filepath.Join(d, v)); err == nil {
-				return d
-			}
-		}
-		if filepath.Dir(d) == d {
-			return ""
-		}
-	}
 }
 
 func within(path, dir string) bool {
@@ -1071,7 +1056,7 @@ func (d *Diagnosis) Fix() (*edit.Set, error) {
 			}
 		}
 		p := filepath.Join(m.Dir, "go.mod")
-		if err := set.Add(&edit.File{Path: p, Old: m.GoMod, New: goMod, Mode: fileMode(p)}); err != nil {
+		if err := set.Add(&edit.File{Path: p, Old: m.GoMod, New: goMod, Mode: edit.ModeOf(p)}); err != nil {
 			return nil, err
 		}
 		if len(mf.dropSum)+len(mf.addSum) > 0 {
@@ -1080,7 +1065,7 @@ func (d *Diagnosis) Fix() (*edit.Set, error) {
 				return nil, err
 			}
 			p := filepath.Join(m.Dir, "go.sum")
-			nf := &edit.File{Path: p, Old: old, New: editSum(old, func(l SumLine) bool { return mf.dropSum[l.Key()] }, mf.addSum), Mode: fileMode(p)}
+			nf := &edit.File{Path: p, Old: old, New: editSum(old, func(l SumLine) bool { return mf.dropSum[l.Key()] }, mf.addSum), Mode: edit.ModeOf(p)}
 			if old == nil {
 				nf.Mode = 0o644
 			}
@@ -1100,7 +1085,7 @@ func (d *Diagnosis) Fix() (*edit.Set, error) {
 				if err != nil {
 					return err
 				}
-				return set.Add(&edit.File{Path: p, Old: data, Mode: fileMode(p)})
+				return set.Add(&edit.File{Path: p, Old: data, Mode: edit.ModeOf(p)})
 			})
 			if err != nil {
 				return nil, err
@@ -1118,7 +1103,7 @@ func (d *Diagnosis) Fix() (*edit.Set, error) {
 			}
 		}
 		wf.Cleanup()
-		if err := set.Add(&edit.File{Path: d.WS.Work, Old: d.WS.WorkSum, New: modfile.Format(wf.Syntax), Mode: fileMode(d.WS.Work)}); err != nil {
+		if err := set.Add(&edit.File{Path: d.WS.Work, Old: d.WS.WorkSum, New: modfile.Format(wf.Syntax), Mode: edit.ModeOf(d.WS.Work)}); err != nil {
 			return nil, err
 		}
 	}

@@ -286,12 +286,12 @@ func removeFromModule(ctx context.Context, ws *load.WorkingSet, x *index.Index, 
 	}
 
 	modPath := filepath.Join(m.Dir, "go.mod")
-	if err := set.Add(&edit.File{Path: modPath, Old: m.GoMod, New: newMod, Mode: fileMode(modPath)}); err != nil {
+	if err := set.Add(&edit.File{Path: modPath, Old: m.GoMod, New: newMod, Mode: edit.ModeOf(modPath)}); err != nil {
 		return err
 	}
 	if goSum != nil {
 		sumPath := filepath.Join(m.Dir, "go.sum")
-		if err := set.Add(&edit.File{Path: sumPath, Old: goSum, New: newSum, Mode: fileMode(sumPath)}); err != nil {
+		if err := set.Add(&edit.File{Path: sumPath, Old: goSum, New: newSum, Mode: edit.ModeOf(sumPath)}); err != nil {
 			return err
 		}
 	}
@@ -315,7 +315,7 @@ func removeFromWork(ws *load.WorkingSet, wf *modfile.WorkFile, mod string, set *
 		}
 		wf.Cleanup()
 		data := modfile.Format(wf.Syntax)
-		if err := set.Add(&edit.File{Path: ws.Work, Old: ws.WorkSum, New: data, Mode: fileMode(ws.Work)}); err != nil {
+		if err := set.Add(&edit.File{Path: ws.Work, Old: ws.WorkSum, New: data, Mode: edit.ModeOf(ws.Work)}); err != nil {
 			return err
 		}
 	}
@@ -349,7 +349,7 @@ func removeFromWork(ws *load.WorkingSet, wf *modfile.WorkFile, mod string, set *
 		}
 	}
 	newSum := editSum(old, func(l SumLine) bool { return gone[l.Path] && !still[l.Path] }, nil)
-	return set.Add(&edit.File{Path: sumPath, Old: old, New: newSum, Mode: fileMode(sumPath)})
+	return set.Add(&edit.File{Path: sumPath, Old: old, New: newSum, Mode: edit.ModeOf(sumPath)})
 }
 
 // removeVendored removes from m's vendor/modules.txt the blocks of the
@@ -382,7 +382,7 @@ func removeVendored(m *load.Module, drop func(string) bool, set *edit.Set) error
 	if len(lines) > 0 {
 		newTxt = []byte(strings.Join(lines, "\n") + "\n")
 	}
-	if err := set.Add(&edit.File{Path: txtPath, Old: txt, New: newTxt, Mode: fileMode(txtPath)}); err != nil {
+	if err := set.Add(&edit.File{Path: txtPath, Old: txt, New: newTxt, Mode: edit.ModeOf(txtPath)}); err != nil {
 		return err
 	}
 	// Longest vendored module path owning a directory.
@@ -416,7 +416,7 @@ func removeVendored(m *load.Module, drop func(string) bool, set *edit.Set) error
 			if err != nil {
 				return err
 			}
-			return set.Add(&edit.File{Path: path, Old: data, New: nil, Mode: fileMode(path)})
+			return set.Add(&edit.File{Path: path, Old: data, New: nil, Mode: edit.ModeOf(path)})
 		})
 		if err != nil {
 			return err
@@ -488,13 +488,6 @@ func ParseVendor(data []byte) []*VendorModule {
 		cur.Lines = append(cur.Lines, line)
 	}
 	return out
-}
-
-func fileMode(path string) fs.FileMode {
-	if fi, err := os.Stat(path); err == nil {
-		return fi.Mode().Perm()
-	}
-	return 0o666
 }
 
 func relDir(ws *load.WorkingSet, dir string) string {

@@ -504,7 +504,7 @@ func (c *computer) editSymbols(r *Removal) error {
 		if err != nil {
 			return err
 		}
-		mode := fileMode(ed.f.Abs)
+		mode := edit.ModeOf(ed.f.Abs)
 		if empty {
 			if err := r.Set.Add(&edit.File{Path: ed.f.Abs, Old: ed.f.Src, Mode: mode}); err != nil {
 				return err
@@ -594,17 +594,9 @@ func (c *computer) deleteDir(d *load.Dir, r *Removal) error {
 				return err
 			}
 		}
-		if err := r.Set.Add(&edit.File{Path: p, Old: src, Mode: fileMode(p)}); err != nil {
+		if err := r.Set.Add(&edit.File{Path: p, Old: src, Mode: edit.ModeOf(p)}); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func fileMode(p string) os.FileMode {
-	fi, err := os.Stat(p)
-	if err != nil {
-		return 0o644
-	}
-	return fi.Mode().Perm()
 }

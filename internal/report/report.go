@@ -232,3 +232,12 @@ func Count(fs []*Finding, min Severity) int {
 	}
 	return n
 }
+
+// Plural returns "1 file", "2 files": n and word, plural when n is not 1.
+// "info" (a severity) has no plural.
+func Plural(n int, word string) string {
+	if n == 1 || word == "info" {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
