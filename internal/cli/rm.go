@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -202,7 +200,8 @@ func runRm(ctx context.Context, cmd *Command, args []string) (err error) {
 		for _, g := range rem.Guesses {
 			fmt.Fprintf(Stderr, "goremover: warning: %s: %s may reach what is removed (a guess; it does not block)\n", p.Display(g.Pos), g.Note)
 		}
-		if err := rmTidy(ctx, sess, rem); err != nil {
+		warn := func(msg string) { fmt.Fprintf(Stderr, "goremover: warning: %s\n", msg) }
+		if err := modfix.AddTidy(ctx, sess.ws, sess.x, rem.Set, warn); err != nil {
 			return err
 		}
 	}
@@ -253,76 +252,24 @@ func runRm(ctx context.Context, cmd *Command, args []string) (err error) {
 }
 
 // rmModules computes the removal of one module requirement (rm -m).
+// What blocks it is printed as for a symbol removal.
 func rmModules(ctx context.Context, sess *session, p *impact.Printer, targets []*target.Target) (*remove.Removal, error) {
 	if len(targets) != 1 {
 		return nil, &load.Error{Msg: "rm -m removes one module at a time"}
 	}
-	set, err := modfix.RemoveModule(ctx, sess.ws, sess.x, targets[0].Module)
+	t := targets[0]
+	set, err := modfix.RemoveModule(ctx, sess.ws, sess.x, t)
 	var blocked *modfix.BlockedError
 	if errors.As(err, &blocked) {
-		if blocked.Result != nil && len(blocked.Result.Refs) > 0 {
-			if rmFlags.json {
-				res := newRmResult()
-				res.Blocked = p.Targets([]*impact.Result{blocked.Result})
-				if err := printJSON(res); err != nil {
-					return nil, err
-				}
-			} else if err := p.Text(Stdout, []*impact.Result{blocked.Result}); err != nil {
-				return nil, err
-			}
+		if blocked.Reason == "" {
+			return nil, rmBlocked(p, []*impact.Result{blocked.Result})
 		}
 		return nil, &BlockedError{Msg: blocked.Error() + "; nothing was changed"}
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &remove.Removal{Set: set, Items: []remove.Item{{Key: index.Key{Pkg: targets[0].Module}, Kind: index.ModuleKind, Why: "target"}}}, nil
-}
-
-// rmTidy adds to a code removal the go.mod and go.sum changes of every
-// module it touches: requirements that no package needs any more go, as
-// go mod tidy would drop them.
-func rmTidy(ctx context.Context, sess *session, rem *remove.Removal) error {
-	for i := range sess.ws.Modules {
-		m := &sess.ws.Modules[i]
-		touched := false
-		for _, f := range rem.Set.Files() {
-			if sess.ws.ModuleOf(f.Path) == m {
-				touched = true
-				break
-			}
-		}
-		if !touched {
-			continue
-		}
-		goMod, goSum, err := modfix.Tidy(ctx, sess.ws, sess.x, m, rem.Set)
-		var gerr *modfix.GoError
-		if errors.As(err, &gerr) {
-			fmt.Fprintf(Stderr, "goremover: warning: %s left as it is: %v\n", filepath.Join(m.Dir, "go.mod"), err)
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		modPath := filepath.Join(m.Dir, "go.mod")
-		if err := rem.Set.Add(&edit.File{Path: modPath, Old: m.GoMod, New: goMod, Mode: edit.ModeOf(modPath)}); err != nil {
-			return err
-		}
-		sumPath := filepath.Join(m.Dir, "go.sum")
-		oldSum, err := os.ReadFile(sumPath)
-		if err != nil && !os.IsNotExist(err) {
-			return err
-		}
-		if err == nil && !bytes.Equal(oldSum, goSum) {
-			if goSum == nil {
-				goSum = []byte{} // emptied, not deleted
-			}
-			if err := rem.Set.Add(&edit.File{Path: sumPath, Old: oldSum, New: goSum, Mode: edit.ModeOf(sumPath)}); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return &remove.Removal{Set: set, Items: []remove.Item{{Key: t.Key, Kind: index.ModuleKind, Why: "target"}}}, nil
 }
 
 // rmBaseline is what verification compares against.
@@ -373,7 +320,11 @@ func rmBlocked(p *impact.Printer, blocked []*impact.Result) error {
 	var names []string
 	for _, b := range blocked {
 		n += len(b.Refs)
-		names = append(names, impact.Name(b.Target))
+		name := impact.Name(b.Target)
+		if b.Target.Kind == index.ModuleKind {
+			name = "module " + name
+		}
+		names = append(names, name)
 	}
 	verb := "remain"
 	if n == 1 {

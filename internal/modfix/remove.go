@@ -62,11 +62,11 @@ func (e *BlockedError) Error() string {
 // vendor/modules.txt entries when the module vendors; and its replace
 // lines in go.work and the go.work.sum lines no module needs any more.
 //
-// If anything still imports a package of mod, RemoveModule returns a
-// *BlockedError listing the importers. A path@version argument is
-// accepted; the version is ignored.
-func RemoveModule(ctx context.Context, ws *load.WorkingSet, x *index.Index, mod string) (*edit.Set, error) {
-	mod, _, _ = strings.Cut(mod, "@")
+// t is the resolved module target (target.FormModule). If anything still
+// imports a package of its module, RemoveModule returns a *BlockedError
+// listing the importers, as impact -m reports them.
+func RemoveModule(ctx context.Context, ws *load.WorkingSet, x *index.Index, t *target.Target) (*edit.Set, error) {
+	mod := t.Module
 	if err := module.CheckImportPath(mod); err != nil {
 		return nil, &load.Error{Msg: fmt.Sprintf("-m %s: malformed module path", mod)}
 	}
@@ -94,8 +94,6 @@ func RemoveModule(ctx context.Context, ws *load.WorkingSet, x *index.Index, mod 
 	}
 
 	// Blocked while anything imports it.
-	t := &target.Target{Spec: target.Spec{Arg: mod, Form: target.FormModule, Path: mod},
-		Kind: index.ModuleKind, Module: mod, Key: index.Key{Pkg: mod}, Name: mod}
 	res := impact.Analyze(x, ws, t)
 	if len(mods) > 0 {
 		deps, err := load.DepImports(ctx, ws, []string{mod}, &load.Options{})

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/goremover/goremover/internal/edit"
+	"github.com/goremover/goremover/internal/index"
+	"github.com/goremover/goremover/internal/target"
 )
 
 // applyCopy applies set (whose paths are under dir) to a copy of dir.
@@ -48,7 +50,7 @@ func TestRemoveModule(t *testing.T) {
 	goSum0 := readFile(t, filepath.Join(dir, "go.sum"))
 	ws, x := loadIndex(t, dir)
 
-	set, err := RemoveModule(context.Background(), ws, x, "example.com/user")
+	set, err := RemoveModule(context.Background(), ws, x, modTarget("example.com/user"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +66,7 @@ func TestRemoveModule(t *testing.T) {
 	}
 
 	// An imported module is blocked, with the importer listed.
-	_, err = RemoveModule(context.Background(), ws, x, "example.com/dep")
+	_, err = RemoveModule(context.Background(), ws, x, modTarget("example.com/dep"))
 	var be *BlockedError
 	if !errors.As(err, &be) {
 		t.Fatalf("rm dep: got %v, want *BlockedError", err)
@@ -74,7 +76,7 @@ func TestRemoveModule(t *testing.T) {
 	}
 
 	// Not required at all.
-	if _, err := RemoveModule(context.Background(), ws, x, "example.com/nope"); err == nil {
+	if _, err := RemoveModule(context.Background(), ws, x, modTarget("example.com/nope")); err == nil {
 		t.Error("rm nope: no error")
 	}
 }
@@ -94,7 +96,7 @@ func TestRemoveModuleIndirect(t *testing.T) {
 	}
 	goCmd(t, dir, []string{"GOPROXY=off"}, "mod", "vendor")
 	ws, x := loadIndex(t, dir)
-	set, err := RemoveModule(context.Background(), ws, x, "example.com/user")
+	set, err := RemoveModule(context.Background(), ws, x, modTarget("example.com/user"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +114,7 @@ func TestRemoveModuleVendor(t *testing.T) {
 	goCmd(t, dir, []string{"GOPROXY=off"}, "mod", "vendor")
 	os.Remove(filepath.Join(dir, "u", "u.go"))
 	ws, x := loadIndex(t, dir)
-	set, err := RemoveModule(context.Background(), ws, x, "example.com/user")
+	set, err := RemoveModule(context.Background(), ws, x, modTarget("example.com/user"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +141,7 @@ func TestRemoveModuleKeepsUnrelated(t *testing.T) {
 	goCmd(t, dir, nil, "get", "example.com/gen@v1.0.0")
 	os.Remove(filepath.Join(dir, "u", "u.go"))
 	ws, x := loadIndex(t, dir)
-	set, err := RemoveModule(context.Background(), ws, x, "example.com/user")
+	set, err := RemoveModule(context.Background(), ws, x, modTarget("example.com/user"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,4 +181,10 @@ func sameAsGo(t *testing.T, dir, got, mod string, vendor bool) {
 			t.Errorf("%s:\n%s\nwant (the go command's):\n%s", name, g, w)
 		}
 	}
+}
+
+// modTarget is the resolved target of module path mod, as rm -m resolves it.
+func modTarget(mod string) *target.Target {
+	return &target.Target{Spec: target.Spec{Arg: mod, Form: target.FormModule, Path: mod},
+		Kind: index.ModuleKind, Module: mod, Key: index.Key{Pkg: mod}, Name: mod}
 }

@@ -13,7 +13,10 @@ package modfix
 // removal changes, and nothing of what was already untidy.
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -80,6 +83,53 @@ func Tidy(ctx context.Context, ws *load.WorkingSet, x *index.Index, m *load.Modu
 		return nil, nil, err
 	}
 	return applyDelta(m, goSum, res[0], res[1], nil)
+}
+
+// AddTidy adds to set, a code removal, the go.mod and go.sum changes of
+// every working-set module it touches, as Tidy computes them. A module
+// whose tidy cannot run offline (a *GoError: typically the module cache
+// lacks a module) keeps its files as they are; warn is told why.
+func AddTidy(ctx context.Context, ws *load.WorkingSet, x *index.Index, set *edit.Set, warn func(string)) error {
+	for i := range ws.Modules {
+		m := &ws.Modules[i]
+		touched := false
+		for _, f := range set.Files() {
+			if ws.ModuleOf(f.Path) == m {
+				touched = true
+				break
+			}
+		}
+		if !touched {
+			continue
+		}
+		goMod, goSum, err := Tidy(ctx, ws, x, m, set)
+		var gerr *GoError
+		if errors.As(err, &gerr) {
+			warn(fmt.Sprintf("%s left as it is: %v", filepath.Join(m.Dir, "go.mod"), err))
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		modPath := filepath.Join(m.Dir, "go.mod")
+		if err := set.Add(&edit.File{Path: modPath, Old: m.GoMod, New: goMod, Mode: edit.ModeOf(modPath)}); err != nil {
+			return err
+		}
+		sumPath := filepath.Join(m.Dir, "go.sum")
+		oldSum, err := readSum(m)
+		if err != nil {
+			return err
+		}
+		if oldSum != nil && !bytes.Equal(oldSum, goSum) {
+			if goSum == nil {
+				goSum = []byte{} // emptied, not deleted
+			}
+			if err := set.Add(&edit.File{Path: sumPath, Old: oldSum, New: goSum, Mode: edit.ModeOf(sumPath)}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // tidyResult is go mod tidy's answer for a copy.
