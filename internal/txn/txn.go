@@ -250,73 +250,8 @@ func Begin(ctx context.Context, root string, set *edit.Set, meta Meta, extra []s
 		return nil, err
 	}
 
-	// Read and check every file once; the bytes read are the ones the
-	// snapshot keeps (1, 2).
-	rec := &record{Time: time.Now().UTC(), Command: meta.Command, Targets: meta.Targets}
-	blobs := map[string][]byte{} // hash → bytes to keep
-	newData := map[string][]byte{}
-	seen := map[string]bool{}
-	for _, f := range set.Files() {
-		rel := rels[f]
-		seen[rel] = true
-		ps, err := s.stat(rel)
-		if err != nil {
-			return nil, err
-		}
-		fr := fileRec{File: rel, Action: f.Action()}
-		if f.Old == nil {
-			if ps.exists {
-				return nil, &ChangedError{Path: rel}
-			}
-		} else {
-			if !ps.regular || hashOf(ps.data) != hashOf(f.Old) {
-				return nil, &ChangedError{Path: rel}
-			}
-			fr.Before = versionOf(ps)
-			blobs[fr.Before.Hash] = ps.data
-		}
-		if f.New != nil {
-			v := &version{Hash: hashOf(f.New)}
-			if fr.Before != nil {
-				v.Mode, v.UID, v.GID = fr.Before.Mode, fr.Before.UID, fr.Before.GID
-			} else {
-				v.Mode = f.Mode & fs.ModePerm
-				if v.Mode == 0 {
-					v.Mode = 0o644
-				}
-				v.UID, v.GID = s.dirOwner(path.Dir(rel))
-			}
-			fr.After = v
-			newData[rel] = f.New
-		}
-		rec.Files = append(rec.Files, fr)
-	}
-	for _, x := range extra {
-		if !filepath.IsAbs(x) {
-			x = filepath.Join(root, x)
-		}
-		rel, err := checkPath(s.r, root, filepath.Clean(x))
-		if err != nil || seen[rel] {
-			continue // not a file goremover could restore; the apply does not touch it
-		}
-		seen[rel] = true
-		ps, err := s.stat(rel)
-		if err != nil {
-			return nil, err
-		}
-		fr := fileRec{File: rel}
-		if ps.exists {
-			fr.Before = versionOf(ps)
-			fr.After = fr.Before
-			blobs[fr.Before.Hash] = ps.data
-		}
-		rec.Files = append(rec.Files, fr)
-	}
-	sort.Slice(rec.Files, func(i, j int) bool { return rec.Files[i].File < rec.Files[j].File })
-	if rec.CreatedDirs, err = s.createdDirs(rec); err != nil {
-		return nil, err
-	}
-	if rec.RemovedDirs, err = s.removedDirs(rec); err != nil {
+	rec, blobs, newData, err := s.record(set, rels, extra, meta)
+	if err != nil {
 		return nil, err
 	}
 	if err := context.Cause(ctx); err != nil {
@@ -354,6 +289,81 @@ func Begin(ctx context.Context, root string, set *edit.Set, meta Meta, extra []s
 	}
 	ok = true
 	return &Tx{s: s, rec: rec, j: j, lk: lk}, nil
+}
+
+// record reads and checks every file of set (its path relative to the
+// root in rels) and of extra once, and returns the snapshot's record, the
+// bytes it keeps (by hash) and the bytes to write (by path). The bytes
+// read are the ones the snapshot keeps (1, 2 in the package comment).
+func (s *state) record(set *edit.Set, rels map[*edit.File]string, extra []string, meta Meta) (rec *record, blobs, newData map[string][]byte, err error) {
+	rec = &record{Time: time.Now().UTC(), Command: meta.Command, Targets: meta.Targets}
+	blobs = map[string][]byte{} // hash → bytes to keep
+	newData = map[string][]byte{}
+	seen := map[string]bool{}
+	for _, f := range set.Files() {
+		rel := rels[f]
+		seen[rel] = true
+		ps, err := s.stat(rel)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		fr := fileRec{File: rel, Action: f.Action()}
+		if f.Old == nil {
+			if ps.exists {
+				return nil, nil, nil, &ChangedError{Path: rel}
+			}
+		} else {
+			if !ps.regular || hashOf(ps.data) != hashOf(f.Old) {
+				return nil, nil, nil, &ChangedError{Path: rel}
+			}
+			fr.Before = versionOf(ps)
+			blobs[fr.Before.Hash] = ps.data
+		}
+		if f.New != nil {
+			v := &version{Hash: hashOf(f.New)}
+			if fr.Before != nil {
+				v.Mode, v.UID, v.GID = fr.Before.Mode, fr.Before.UID, fr.Before.GID
+			} else {
+				v.Mode = f.Mode & fs.ModePerm
+				if v.Mode == 0 {
+					v.Mode = 0o644
+				}
+				v.UID, v.GID = s.dirOwner(path.Dir(rel))
+			}
+			fr.After = v
+			newData[rel] = f.New
+		}
+		rec.Files = append(rec.Files, fr)
+	}
+	for _, x := range extra {
+		if !filepath.IsAbs(x) {
+			x = filepath.Join(s.root, x)
+		}
+		rel, err := checkPath(s.r, s.root, filepath.Clean(x))
+		if err != nil || seen[rel] {
+			continue // not a file goremover could restore; the apply does not touch it
+		}
+		seen[rel] = true
+		ps, err := s.stat(rel)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		fr := fileRec{File: rel}
+		if ps.exists {
+			fr.Before = versionOf(ps)
+			fr.After = fr.Before
+			blobs[fr.Before.Hash] = ps.data
+		}
+		rec.Files = append(rec.Files, fr)
+	}
+	sort.Slice(rec.Files, func(i, j int) bool { return rec.Files[i].File < rec.Files[j].File })
+	if rec.CreatedDirs, err = s.createdDirs(rec); err != nil {
+		return nil, nil, nil, err
+	}
+	if rec.RemovedDirs, err = s.removedDirs(rec); err != nil {
+		return nil, nil, nil, err
+	}
+	return rec, blobs, newData, nil
 }
 
 // errCanceled marks a WriteError of applyTree that is the context's.
