@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"text/template"
+
+	"github.com/goremover/goremover/internal/progress"
 )
 
 // A Command is a goremover subcommand, documented in the style of the go
@@ -166,7 +168,25 @@ func main1(ctx context.Context, args []string) int {
 			}
 			return exitError
 		}
-		return exitCode(ctx, cmd, cmd.Run(ctx, cmd, cmd.Flag.Args()))
+		// Progress on stderr: a status line on a terminal, log lines
+		// with -v, else nothing. Output erases the status line first.
+		verbose := false
+		if f := cmd.Flag.Lookup("v"); f != nil {
+			verbose = f.Value.String() == "true"
+		}
+		mode := progress.Off
+		if Stderr == io.Writer(os.Stderr) {
+			mode = progress.ModeFor(os.Stderr, verbose)
+		} else if verbose {
+			mode = progress.Log
+		}
+		rep := progress.New(Stderr, mode)
+		stdout, stderr := Stdout, Stderr
+		Stdout, Stderr = rep.Writer(stdout), rep.Writer(stderr)
+		defer func() { Stdout, Stderr = stdout, stderr }()
+		err := cmd.Run(progress.With(ctx, rep), cmd, cmd.Flag.Args())
+		rep.Clear()
+		return exitCode(ctx, cmd, err)
 	}
 	fmt.Fprintf(Stderr, "goremover %s: unknown command\nRun 'goremover help' for usage.\n", name)
 	return exitError

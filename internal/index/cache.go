@@ -24,6 +24,10 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/goremover/goremover/internal/report"
+
+	"github.com/goremover/goremover/internal/progress"
+
 	"github.com/goremover/goremover/internal/buildcfg"
 	"github.com/goremover/goremover/internal/load"
 )
@@ -128,6 +132,7 @@ func Build(ctx context.Context, ws *load.WorkingSet, opts *Options) (*Index, err
 		}
 	}
 	if len(missing) > 0 {
+		progress.Printf(ctx, "loading %s (%d from the index cache)", report.Plural(len(dirs), "package"), stats.Cached)
 		lopts := opts.Load
 		lopts.AltErrors = true
 		checked, err := load.Check(ctx, ws, dirs, missing, host, cfgs, &lopts)
@@ -138,6 +143,7 @@ func Build(ctx context.Context, ws *load.WorkingSet, opts *Options) (*Index, err
 			_, rel := ws.Rel(f)
 			stats.Unsat = append(stats.Unsat, rel)
 		}
+		progress.Printf(ctx, "indexing %s", report.Plural(len(missing), "package"))
 		built := buildPackages(ws, dirs, missing, checked, host, func(d *load.Dir, p *Package) {
 			writeEntry(opts.CacheDir, keys[d], p)
 		})

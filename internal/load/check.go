@@ -25,6 +25,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/goremover/goremover/internal/progress"
+
 	"github.com/goremover/goremover/internal/gocmd"
 
 	"golang.org/x/tools/go/packages"
@@ -108,7 +110,8 @@ func Check(ctx context.Context, ws *WorkingSet, all, dirs []*Dir, host buildcfg.
 			parsed[fset.File(f.FileStart).Name()] = f
 		}
 	}
-	for _, cfg := range cfgs[1:] {
+	for i, cfg := range cfgs[1:] {
+		progress.Printf(ctx, "checking configuration %d of %d: %s", i+2, len(cfgs), cfg)
 		a := &altCheck{c: c, host: host, cfg: cfg, fset: fset, byPath: byPath, hostTypes: hostTypes, parsed: parsed, seen: seen, opts: opts, nt: map[*Dir]*types.Package{}}
 		for _, d := range dirs {
 			if err := a.checkDir(d); err != nil {

@@ -25,6 +25,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/goremover/goremover/internal/progress"
+
 	"github.com/goremover/goremover/internal/gocmd"
 
 	"github.com/goremover/goremover/internal/edit"
@@ -213,6 +215,7 @@ func (c *checkup) add(r *report.Rule, file string, line, col int, fix any, forma
 }
 
 func (c *checkup) run(ctx context.Context) error {
+	progress.Printf(ctx, "checking module %s", c.m.Path)
 	var err error
 	c.sum, err = readSum(c.m)
 	if err != nil {

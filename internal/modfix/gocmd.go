@@ -22,6 +22,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/goremover/goremover/internal/progress"
+
 	"github.com/goremover/goremover/internal/gocmd"
 
 	"github.com/goremover/goremover/internal/buildcfg"
@@ -398,6 +400,7 @@ func (s *scratch) run(ctx context.Context, args ...string) ([]byte, error) {
 // tidy runs go mod tidy and returns the resulting go.mod (parsed) and
 // go.sum lines.
 func (s *scratch) tidy(ctx context.Context) (*modfile.File, []SumLine, error) {
+	progress.Printf(ctx, "asking go mod tidy about %s (offline, in a scratch copy)", s.mod)
 	if _, err := s.run(ctx, "mod", "tidy"); err != nil {
 		return nil, nil, err
 	}

@@ -15,6 +15,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/goremover/goremover/internal/report"
+
+	"github.com/goremover/goremover/internal/progress"
+
 	"github.com/goremover/goremover/internal/gocmd"
 
 	"github.com/goremover/goremover/internal/buildcfg"
@@ -131,6 +135,7 @@ func TypeErrors(ctx context.Context, ws *load.WorkingSet, scope *Scope, opts loa
 	if len(dirs) == 0 {
 		return errs, nil
 	}
+	progress.Printf(ctx, "verifying: type-checking %s in every configuration", report.Plural(len(dirs), "package"))
 	for _, d := range dirs {
 		for _, f := range d.Files {
 			if f.Err != nil {
@@ -311,6 +316,7 @@ func Command(ctx context.Context, ws *load.WorkingSet, mode Mode, scope *Scope, 
 			steps = [][]string{append([]string{"test"}, pkgs...)}
 		}
 		for _, args := range steps {
+			progress.Printf(ctx, "verifying: go %s", strings.Join(args, " "))
 			cmd := gocmd.Command(ctx, m.Dir, gocmd.Env(env...), args...)
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
