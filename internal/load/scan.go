@@ -197,7 +197,18 @@ func scanDir(m *Module, p string, onPath map[string]bool, dirs *[]*Dir) error {
 	return nil
 }
 
+// maxSource is the largest Go file goremover reads: a hostile tree may
+// hold a huge one, and every file is read whole.
+var maxSource int64 = 256 << 20
+
 func (f *File) read() error {
+	fi, err := os.Stat(f.Abs)
+	if err != nil {
+		return err
+	}
+	if fi.Size() > maxSource {
+		return &Error{Pos: f.Abs, Msg: fmt.Sprintf("%d MB; goremover reads Go files of up to %d MB", fi.Size()>>20, maxSource>>20)}
+	}
 	src, err := os.ReadFile(f.Abs)
 	if err != nil {
 		return err
