@@ -96,6 +96,7 @@ func Diagnose(ctx context.Context, dir string, opts *DoctorOptions) (*Diagnosis,
 		return nil, err
 	}
 	cache := cacheDir()
+	graph := map[module.Version]bool{} // every module's graph, in a workspace
 	for i := range ws.Modules {
 		m := &ws.Modules[i]
 		c := &checkup{ws: ws, m: m, dirs: dirs, cache: cache, opts: opts}
@@ -103,6 +104,12 @@ func Diagnose(ctx context.Context, dir string, opts *DoctorOptions) (*Diagnosis,
 			return nil, err
 		}
 		d.Findings = append(d.Findings, c.out...)
+		for v := range c.nodes {
+			graph[v] = true
+		}
+	}
+	if ws.Work != "" {
+		d.Findings = workGraph(d.Findings, graph)
 	}
 	wfs := workFindings(ws)
 	d.Findings = append(d.Findings, wfs...)
@@ -1089,6 +1096,37 @@ func workFindings(ws *load.WorkingSet) []*report.Finding {
 		sort.Strings(vs)
 		out = append(out, &report.Finding{Rule: ruleWorkGo.ID, Severity: report.Info, File: "go.work", Root: ws.Root, Line: line, Col: 1,
 			Message: fmt.Sprintf("workspace modules have different go lines: %s", strings.Join(vs, ", "))})
+	}
+	return out
+}
+
+// workGraph drops the GR110 and GR130 findings of a workspace module
+// whose module is in another workspace module's graph: in workspace mode
+// every module's replace and exclude lines apply to the one build of the
+// whole workspace, so a line one module does not need may still decide
+// what the workspace builds.
+func workGraph(fs []*report.Finding, graph map[module.Version]bool) []*report.Finding {
+	in := func(p, v string) bool {
+		for n := range graph {
+			if n.Path == p && (v == "" || n.Version == v) {
+				return true
+			}
+		}
+		return false
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		switch x := f.Fix.(type) {
+		case fixReplace:
+			if f.Rule == ruleReplaceUnused.ID && in(x.old.Path, x.old.Version) {
+				continue
+			}
+		case fixExclude:
+			if f.Rule == ruleExclude.ID && in(x.mod.Path, "") {
+				continue
+			}
+		}
+		out = append(out, f)
 	}
 	return out
 }
