@@ -427,14 +427,21 @@ func (c *checkup) checkSum() {
 		want[l.Key()] = l.Hash
 	}
 	have := map[string]bool{}
+	first := map[string]int{} // line -> the line number it first appears at
 	for _, l := range c.sumRead {
 		have[l.Key()] = true
-		if h, ok := want[l.Key()]; !ok {
-			msg := "%s is not needed by the build"
-			if !l.valid() {
-				msg = "%s is no module checksum, and nothing needs it"
+		if n, dup := first[l.String()]; dup {
+			if _, ok := want[l.Key()]; ok {
+				c.add(ruleStaleSum, "go.sum", l.Line, 1, fixSumDrop{m: c.m, line: l.Line}, "%s repeats go.sum:%d", l.Key(), n)
 			}
-			c.add(ruleStaleSum, "go.sum", l.Line, 1, fixSumDrop{m: c.m, key: l.Key()}, msg, l.Key())
+			continue
+		}
+		first[l.String()] = l.Line
+		if h, ok := want[l.Key()]; !ok {
+			f := c.add(ruleStaleSum, "go.sum", l.Line, 1, fixSumDrop{m: c.m, key: l.Key()}, "%s is not needed by the build", l.Key())
+			if !l.valid() {
+				f.Message = fmt.Sprintf("%q is no module checksum, and nothing needs it", l.String())
+			}
 		} else if h != l.Hash {
 			// The cache disagrees: GR170 reports it with the hashes.
 			continue
