@@ -52,11 +52,14 @@ in a scratch copy of each module with GOPROXY=off: doctor never writes
 your tree to find out, and never touches the network. A requirement that
 only a //go:build ignore file imports is needed. When the module cache
 lacks a module, the requirement and go.sum rules are skipped and GR100
-says so.
+says so. In a workspace, go list -m (which reads go.work and the
+modules' go.mod files, and writes nothing) says whether the go command
+accepts the workspace at all (GR124).
 
-The -json flag prints {"findings": [...]}, info findings included, with rule, severity, message,
-file, line, col, fixable and why; in a workspace each finding also has
-"module". The -sarif flag prints a SARIF 2.1.0 log for code scanning.
+The -json flag prints {"findings": [...]}, info findings included, with
+rule, severity, message, file, line, col, fixable and why; in a
+workspace each finding also has "module". The -sarif flag prints a
+SARIF 2.1.0 log for code scanning.
 
 The -fail-on flag sets the lowest severity that makes doctor exit 1
 (error, warning or info; default warning).
