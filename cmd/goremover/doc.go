@@ -21,7 +21,7 @@
 //
 //	targets     target syntax
 //	platforms   build configurations and the platforms of a reference
-//	rules       the 25 doctor rules, GR100 to GR182 ('goremover help GR101' prints one)
+//	rules       the 31 doctor rules, GR100 to GR182 ('goremover help GR101' prints one)
 //
 // Use "goremover help <topic>" for more information about that topic.
 //
@@ -203,7 +203,7 @@
 //
 // Usage:
 //
-//	goremover doctor [-C dir] [-json] [-sarif] [-fail-on severity] [-fix] [-n] [-online]
+//	goremover doctor [-C dir] [-json] [-sarif] [-v] [-fail-on severity] [-fix] [-n] [-online]
 //
 // Doctor checks the working set's module files for what removals leave
 // behind and what breaks builds: requirements no package needs and missing
@@ -219,6 +219,13 @@
 //	go.mod:7:2: GR101 warning: example.com/gen v1.0.0 is required but no package needs it (fixable)
 //		go mod tidy would drop it
 //
+// and the last line counts them by severity:
+//
+//	1 finding (1 warning); 1 fixable with 'goremover doctor -fix'
+//
+// Info findings (a pseudo-version, several major versions of a module,
+// ...) are counted but not printed unless the -v flag is given.
+//
 // 'goremover help GR101' prints a rule's documentation.
 //
 // What the build needs is go mod tidy's and go mod graph's answer, asked
@@ -226,11 +233,14 @@
 // your tree to find out, and never touches the network. A requirement that
 // only a //go:build ignore file imports is needed. When the module cache
 // lacks a module, the requirement and go.sum rules are skipped and GR100
-// says so.
+// says so. In a workspace, go list -m (which reads go.work and the
+// modules' go.mod files, and writes nothing) says whether the go command
+// accepts the workspace at all (GR124).
 //
-// The -json flag prints {"findings": [...]} with rule, severity, message,
-// file, line, col, fixable and why; in a workspace each finding also has
-// "module". The -sarif flag prints a SARIF 2.1.0 log for code scanning.
+// The -json flag prints {"findings": [...]}, info findings included, with
+// rule, severity, message, file, line, col, fixable and why; in a
+// workspace each finding also has "module". The -sarif flag prints a
+// SARIF 2.1.0 log for code scanning.
 //
 // The -fail-on flag sets the lowest severity that makes doctor exit 1
 // (error, warning or info; default warning).
@@ -239,19 +249,22 @@
 // goremover's safety contract (hash check, snapshot, atomic writes; see
 // 'goremover help rm'), then checks the result again; if the fix leaves a
 // fixable finding or brings a new error, the snapshot is restored and
-// doctor exits 1. -fix never changes which version of a module the build
-// selects. The -n flag (or -dry-run) prints the fix as a unified diff and
-// writes nothing.
+// doctor exits 1. Otherwise it prints what it fixed, then the findings of
+// the tree after the fix, which -fix cannot repair. Where go mod tidy
+// repairs a finding, -fix writes what go mod tidy writes; -fix never
+// changes which version of a module the build selects. The -n flag (or
+// -dry-run) prints the fix as a unified diff and writes nothing.
 //
 // The -online flag also asks the module proxy (GOPROXY), as go list -m -u
 // does, for retracted versions in use, deprecated modules and available
 // updates (GR180-GR182).
 //
-// Doctor exits 0 when no finding is at or above -fail-on (with -fix: when
-// the fix is applied and checked; remaining unfixable findings are
-// printed), 1 when some finding is (with -fix: when the fix failed and was
-// rolled back), and 2 for bad usage or input, such as a go.mod that does
-// not parse.
+// Doctor exits 0 when no finding is at or above -fail-on, 1 when some
+// finding is, and 2 for bad usage or input, such as a go.mod or go.work
+// that does not parse. With -fix it exits 0 when the fix is applied and
+// checked (the findings that remain are printed), and 1 when the fix
+// failed and was rolled back, or when nothing was fixable and a finding
+// at or above -fail-on remains.
 //
 // Example:
 //
@@ -412,7 +425,7 @@
 // The -platforms flag limits the GOOS/GOARCH pairs (linux/amd64,windows/*);
 // the -tags flag sets tags in every configuration.
 //
-// # The 25 doctor rules, GR100 to GR182 ('goremover help GR101' prints one)
+// # The 31 doctor rules, GR100 to GR182 ('goremover help GR101' prints one)
 //
 // Doctor reports each finding under a stable rule ID. The rules are:
 //
@@ -422,16 +435,22 @@
 //	GR103  info     fixable  require line with a wrong // indirect mark or version
 //	GR104  info     fixable  go.sum line no build needs
 //	GR105  error    fixable  go.sum line the build needs is missing
+//	GR106  error    fixable  go or toolchain line older than the requirements need
+//	GR107  error    fixable  go.sum line the go command cannot read
 //	GR110  warning  fixable  replace of a module that is not in the build graph
 //	GR111  warning           local-path replace that a fresh clone cannot resolve
 //	GR112  error             replace target directory does not exist or has no go.mod
 //	GR113  warning           replace that go.work duplicates or overrides
+//	GR114  error             workspace modules replace one module differently
 //	GR120  error    fixable  go.work uses a directory that does not exist or has no go.mod
 //	GR121  warning           go or toolchain lines disagree across the workspace
 //	GR122  info              workspace module that no other workspace module uses
+//	GR123  error    fixable  go.work uses one directory or one module twice
+//	GR124  error             the go command refuses the workspace
 //	GR130  info     fixable  exclude of a module that is not in the build graph
 //	GR140  info              +incompatible requirement
 //	GR141  warning           import of a /vN package that a module of another major version provides
+//	GR142  error             requirement at a version of another major than its module path
 //	GR150  info              several major versions of one module in the build
 //	GR151  info              requirement at a pseudo-version
 //	GR160  error             vendor/modules.txt disagrees with go.mod
@@ -452,10 +471,12 @@
 // Severity: warning. Fixable: no. Since: v0.2.0.
 //
 // Doctor asks the go command (in a scratch copy, never in your tree) what
-// go mod tidy would do, with GOPROXY=off: it never downloads. When the module
-// cache lacks a module the build needs, the requirement and go.sum rules
-// (GR101-GR105) cannot be checked, and this finding says why. Run
-// 'go mod download' and try again.
+// go mod tidy would do, without the network: the module cache is its only
+// source. When go mod tidy fails there, the requirement and go.sum rules
+// (GR101-GR106) cannot be checked, and this finding says why, with the go
+// command's message: most often the module cache lacks a module the build
+// needs ('go mod download' fills it); a checksum mismatch (GR170) or a go
+// line newer than the local toolchain stops it too.
 //
 // # Requirement that no package needs
 //
@@ -529,6 +550,36 @@
 // the module cache (the cache was verified against the checksum database
 // when the module was downloaded).
 //
+// # Go or toolchain line older than the requirements need
+//
+// GR106: go or toolchain line older than the requirements need
+//
+// Severity: error. Fixable: yes (goremover doctor -fix). Since: v0.2.0.
+//
+// go.mod's go line is older than the go line of a module the build
+// selects (or its toolchain line is not the one go mod tidy writes): go
+// build fails with "updates to go.mod needed", and go mod tidy raises it.
+// -fix writes the go and toolchain lines go mod tidy writes.
+//
+// Before:
+//
+//	go 1.21   (example.com/dep v1.0.0 says go 1.23)
+//
+// After:
+//
+//	go 1.23
+//
+// # Go.sum line the go command cannot read
+//
+// GR107: go.sum line the go command cannot read
+//
+// Severity: error. Fixable: yes (goremover doctor -fix). Since: v0.2.0.
+//
+// A go.sum line that does not have three fields (module path, version,
+// hash): every go command but go mod tidy stops with "malformed go.sum",
+// and go mod tidy drops the line. -fix drops it too. (A line with three
+// fields that is no module's checksum is GR104: nothing needs it.)
+//
 // # Replace of a module that is not in the build graph
 //
 // GR110: replace of a module that is not in the build graph
@@ -579,6 +630,19 @@
 // same thing (redundant) or disagree (builds in and out of the workspace
 // differ).
 //
+// # Workspace modules replace one module differently
+//
+// GR114: workspace modules replace one module differently
+//
+// Severity: error. Fixable: no. Since: v0.2.0.
+//
+// Two modules of the workspace replace the same module (and version) with
+// different targets, and go.work does not replace it: the go command
+// refuses the workspace ("conflicting replacements"). Say in go.work which
+// one the workspace uses:
+//
+//	go work edit -replace example.com/dep=../dep
+//
 // # Go.work uses a directory that does not exist or has no go.mod
 //
 // GR120: go.work uses a directory that does not exist or has no go.mod
@@ -611,6 +675,41 @@
 // the workspace on purpose). Not fixable: drop its use line by hand if it
 // is residue.
 //
+// # Go.work uses one directory or one module twice
+//
+// GR123: go.work uses one directory or one module twice
+//
+// Severity: error. Fixable: yes (goremover doctor -fix). Since: v0.2.0.
+//
+// A use directive of go.work names a directory that an earlier one already
+// uses (./a and a, say), or two use directives name directories that hold
+// the same module path: every go command in the workspace fails ("appears
+// multiple times in workspace"). -fix drops the later line that names the
+// same directory; which of two copies of a module is meant is yours to say.
+//
+// Before:
+//
+//	use (
+//		./a
+//		./a
+//	)
+//
+// After:
+//
+//	use ./a
+//
+// # The go command refuses the workspace
+//
+// GR124: the go command refuses the workspace
+//
+// Severity: error. Fixable: no. Since: v0.2.0.
+//
+// go list -m in the workspace fails for a reason no other rule names (a
+// go line newer than the local toolchain, an unknown godebug setting, a
+// go.work replace of a workspace module at every version, ...): every go
+// command in the workspace fails the same way. The finding carries the go
+// command's message.
+//
 // # Exclude of a module that is not in the build graph
 //
 // GR130: exclude of a module that is not in the build graph
@@ -639,6 +738,27 @@
 // An import path with a major version element (example.com/lib/v2/x) that
 // the build resolves in a module whose path does not have it (example.com/lib
 // at v1): the import does not get the v2 module, which is example.com/lib/v2.
+//
+// # Requirement at a version of another major than its module path
+//
+// GR142: requirement at a version of another major than its module path
+//
+// Severity: error. Fixable: no. Since: v0.2.0.
+//
+// A require (or exclude) line whose version has another major version than
+// its module path says: example.com/lib/v2 at v1.0.0, or example.com/lib
+// at v2.0.0 without +incompatible. go.mod does not parse, so every go
+// command in the module fails; doctor checks nothing else in that module.
+// Require a version of the path's major (go get example.com/lib/v2@latest),
+// or the module path of the version's major.
+//
+// Before:
+//
+//	require example.com/lib/v2 v1.0.0
+//
+// After:
+//
+//	require example.com/lib/v2 v2.0.0
 //
 // # Several major versions of one module in the build
 //

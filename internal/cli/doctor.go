@@ -21,7 +21,7 @@ import (
 )
 
 var cmdDoctor = &Command{
-	UsageLine: "goremover doctor [-C dir] [-json] [-sarif] [-fail-on severity] [-fix] [-n] [-online]",
+	UsageLine: "goremover doctor [-C dir] [-json] [-sarif] [-v] [-fail-on severity] [-fix] [-n] [-online]",
 	Short:     "find and repair dependency residue in go.mod, go.sum, vendor and go.work",
 	Long: `
 Doctor checks the working set's module files for what removals leave
@@ -38,6 +38,13 @@ info), a message, and whether -fix can repair it:
 	go.mod:7:2: GR101 warning: example.com/gen v1.0.0 is required but no package needs it (fixable)
 		go mod tidy would drop it
 
+and the last line counts them by severity:
+
+	1 finding (1 warning); 1 fixable with 'goremover doctor -fix'
+
+Info findings (a pseudo-version, several major versions of a module,
+...) are counted but not printed unless the -v flag is given.
+
 'goremover help GR101' prints a rule's documentation.
 
 What the build needs is go mod tidy's and go mod graph's answer, asked
@@ -45,11 +52,14 @@ in a scratch copy of each module with GOPROXY=off: doctor never writes
 your tree to find out, and never touches the network. A requirement that
 only a //go:build ignore file imports is needed. When the module cache
 lacks a module, the requirement and go.sum rules are skipped and GR100
-says so.
+says so. In a workspace, go list -m (which reads go.work and the
+modules' go.mod files, and writes nothing) says whether the go command
+accepts the workspace at all (GR124).
 
-The -json flag prints {"findings": [...]} with rule, severity, message,
-file, line, col, fixable and why; in a workspace each finding also has
-"module". The -sarif flag prints a SARIF 2.1.0 log for code scanning.
+The -json flag prints {"findings": [...]}, info findings included, with
+rule, severity, message, file, line, col, fixable and why; in a
+workspace each finding also has "module". The -sarif flag prints a
+SARIF 2.1.0 log for code scanning.
 
 The -fail-on flag sets the lowest severity that makes doctor exit 1
 (error, warning or info; default warning).
@@ -58,19 +68,22 @@ The -fix flag repairs every fixable finding as one change, applied under
 goremover's safety contract (hash check, snapshot, atomic writes; see
 'goremover help rm'), then checks the result again; if the fix leaves a
 fixable finding or brings a new error, the snapshot is restored and
-doctor exits 1. -fix never changes which version of a module the build
-selects. The -n flag (or -dry-run) prints the fix as a unified diff and
-writes nothing.
+doctor exits 1. Otherwise it prints what it fixed, then the findings of
+the tree after the fix, which -fix cannot repair. Where go mod tidy
+repairs a finding, -fix writes what go mod tidy writes; -fix never
+changes which version of a module the build selects. The -n flag (or
+-dry-run) prints the fix as a unified diff and writes nothing.
 
 The -online flag also asks the module proxy (GOPROXY), as go list -m -u
 does, for retracted versions in use, deprecated modules and available
 updates (GR180-GR182).
 
-Doctor exits 0 when no finding is at or above -fail-on (with -fix: when
-the fix is applied and checked; remaining unfixable findings are
-printed), 1 when some finding is (with -fix: when the fix failed and was
-rolled back), and 2 for bad usage or input, such as a go.mod that does
-not parse.
+Doctor exits 0 when no finding is at or above -fail-on, 1 when some
+finding is, and 2 for bad usage or input, such as a go.mod or go.work
+that does not parse. With -fix it exits 0 when the fix is applied and
+checked (the findings that remain are printed), and 1 when the fix
+failed and was rolled back, or when nothing was fixable and a finding
+at or above -fail-on remains.
 
 Example:
 
@@ -88,6 +101,7 @@ var (
 	doctorFix    bool
 	doctorDryRun bool
 	doctorOnline bool
+	doctorAll    bool
 )
 
 func init() {
@@ -101,6 +115,7 @@ func init() {
 	f.BoolVar(&doctorDryRun, "n", false, "with -fix, print the change as a unified diff; write nothing")
 	f.BoolVar(&doctorDryRun, "dry-run", false, "same as -n")
 	f.BoolVar(&doctorOnline, "online", false, "also ask the module proxy about retracted, deprecated and updated modules")
+	f.BoolVar(&doctorAll, "v", false, "print info findings too")
 	commands = append(commands, cmdDoctor)
 	for _, r := range report.Rules() {
 		topics = append(topics, &Command{UsageLine: "goremover " + r.ID, Short: r.Title, Long: r.Doc()})
@@ -204,7 +219,7 @@ func runDoctor(ctx context.Context, cmd *Command, args []string) error {
 		}
 		return nil
 	}
-	return doctorApply(ctx, cwd, d, display, opts)
+	return doctorApply(ctx, cwd, d, display, opts, failOn)
 }
 
 func printFindings(d *modfix.Diagnosis, display func(*report.Finding) string, cwd string) error {
@@ -218,38 +233,48 @@ func printFindings(d *modfix.Diagnosis, display func(*report.Finding) string, cw
 		}
 		return report.SARIF(Stdout, d.Findings, toolVersion(), root)
 	}
-	if err := report.Text(Stdout, d.Findings, display); err != nil {
-		return err
-	}
 	if len(d.Findings) == 0 {
 		return nil
 	}
-	counts := map[report.Severity]int{}
+	if err := printText(d.Findings, display); err != nil {
+		return err
+	}
+	fmt.Fprintln(Stdout, countLine(d.Findings, true))
+	return nil
+}
+
+// printText prints findings one a line, info ones only with -v.
+func printText(fs []*report.Finding, display func(*report.Finding) string) error {
+	if !doctorAll {
+		fs = report.AtLeast(fs, report.Warning)
+	}
+	return report.Text(Stdout, fs, display)
+}
+
+// countLine returns the last line of doctor's text output: the findings
+// by severity, how many info ones -v would show, and, if fix, how many
+// -fix repairs.
+func countLine(fs []*report.Finding, fix bool) string {
+	msg := report.Summary(fs)
+	if n := len(fs) - len(report.AtLeast(fs, report.Warning)); n > 0 && !doctorAll {
+		msg += fmt.Sprintf("; %d info not shown (-v shows them)", n)
+	}
 	fixable := 0
-	for _, f := range d.Findings {
-		counts[f.Severity]++
+	for _, f := range fs {
 		if f.Fixable {
 			fixable++
 		}
 	}
-	var parts []string
-	for _, s := range []report.Severity{report.Error, report.Warning, report.Info} {
-		if counts[s] > 0 {
-			parts = append(parts, report.Plural(counts[s], s.String()))
-		}
-	}
-	msg := fmt.Sprintf("%s (%s)", report.Plural(len(d.Findings), "finding"), strings.Join(parts, ", "))
-	if fixable > 0 {
+	if fix && fixable > 0 {
 		msg += fmt.Sprintf("; %d fixable with 'goremover doctor -fix'", fixable)
 	}
-	fmt.Fprintln(Stdout, msg)
-	return nil
+	return msg
 }
 
 // doctorApply repairs the fixable findings: -n prints the diff; otherwise
 // the change is applied and checked by diagnosing again, inside the
 // transaction.
-func doctorApply(ctx context.Context, cwd string, d *modfix.Diagnosis, display func(*report.Finding) string, opts *modfix.DoctorOptions) error {
+func doctorApply(ctx context.Context, cwd string, d *modfix.Diagnosis, display func(*report.Finding) string, opts *modfix.DoctorOptions, failOn report.Severity) error {
 	var fixed, remaining []*report.Finding
 	for _, f := range d.Findings {
 		if f.Fixable {
@@ -270,19 +295,34 @@ func doctorApply(ctx context.Context, cwd string, d *modfix.Diagnosis, display f
 		res.Remaining = []*report.Finding{}
 	}
 	if set.Len() == 0 {
-		if doctorJSON {
-			return printJSON(res)
+		// Nothing written: the findings decide the exit status, as
+		// without -fix.
+		var blocked error
+		if report.Count(remaining, failOn) > 0 {
+			blocked = &BlockedError{}
 		}
-		if err := report.Text(Stdout, remaining, display); err != nil {
+		if doctorJSON {
+			if err := printJSON(res); err != nil {
+				return err
+			}
+			return blocked
+		}
+		if err := printText(remaining, display); err != nil {
 			return err
 		}
-		fmt.Fprintln(Stdout, "nothing to fix")
-		return nil
+		msg := "nothing to fix"
+		if len(remaining) > 0 {
+			msg += "; " + countLine(remaining, false)
+		}
+		fmt.Fprintln(Stdout, msg)
+		return blocked
 	}
+	var after *modfix.Diagnosis // the tree after the fix
 	c := &change{ws: d.WS, cwd: cwd, set: set, meta: txn.Meta{Command: "doctor --fix"}, dryRun: doctorDryRun, json: doctorJSON, res: &res.applyResult, checked: "doctor",
 		// Every fixable finding is gone and no new error appeared.
 		verify: func(ctx context.Context) error {
-			after, err := modfix.Diagnose(ctx, d.WS.Root, opts)
+			var err error
+			after, err = modfix.Diagnose(ctx, d.WS.Root, opts)
 			if err != nil {
 				return err
 			}
@@ -294,19 +334,33 @@ func doctorApply(ctx context.Context, cwd string, d *modfix.Diagnosis, display f
 	if err := apply(ctx, c); err != nil {
 		return err
 	}
+	if doctorDryRun {
+		if doctorJSON {
+			return printJSON(res)
+		}
+		return nil
+	}
+	// What remains is what the tree holds now, not what was left of the
+	// findings before the fix (a line the fix deleted has none).
+	res.Remaining = after.Findings
+	if res.Remaining == nil {
+		res.Remaining = []*report.Finding{}
+	}
 	if doctorJSON {
 		return printJSON(res)
-	}
-	if doctorDryRun {
-		return nil
 	}
 	for _, f := range fixed {
 		fmt.Fprintf(Stdout, "fixed %s: %s %s\n", display(f), f.Rule, f.Message)
 	}
-	if err := report.Text(Stdout, remaining, display); err != nil {
+	if err := printText(after.Findings, display); err != nil {
 		return err
 	}
 	fmt.Fprintf(Stdout, "%s changed; snapshot %s (undo: goremover rollback %s)\n", report.Plural(len(res.Files), "file"), res.Snapshot, res.Snapshot)
+	if len(after.Findings) == 0 {
+		fmt.Fprintln(Stdout, "no findings remain")
+	} else {
+		fmt.Fprintln(Stdout, "remaining: "+countLine(after.Findings, false))
+	}
 	return nil
 }
 

@@ -154,11 +154,26 @@ func (c *Checked) checkHost(ctx context.Context, ws *WorkingSet, dirs []*Dir, fs
 	}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
-		return &Error{Msg: firstLine(err.Error())}
+		return packagesError(err)
 	}
 	want := map[string]*Dir{}
 	for _, d := range dirs {
 		want[d.ImportPath] = d
+	}
+	// No package at all for a directory: the go command failed before
+	// listing (a go.sum or go.work it cannot read, a checksum mismatch)
+	// and go/packages kept its message to itself.
+	got := map[string]bool{}
+	for _, p := range pkgs {
+		got[strings.TrimSuffix(p.PkgPath, "_test")] = true
+	}
+	for _, d := range dirs {
+		if !got[d.ImportPath] {
+			if err := goListFailure(ctx, ws.Root, opts, patterns); err != nil {
+				return err
+			}
+			break
+		}
 	}
 	// Fatal errors first: the go command could not list or parse the
 	// working set (broken go.mod, missing go.sum line, syntax error).
@@ -617,13 +632,18 @@ func compilerOutput(e packages.Error) bool {
 	return e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ")
 }
 
-// goListLine returns the line of a go list error message that says what
-// is wrong, skipping "# pkg" headers.
+// goListLine returns a go list error message without its "# pkg"
+// headers: the line that says what is wrong, then the go command's other
+// lines (a remedy, say) indented.
 func goListLine(msg string) string {
+	var lines []string
 	for _, l := range strings.Split(msg, "\n") {
 		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			return l
+			lines = append(lines, l)
 		}
 	}
-	return firstLine(msg)
+	if len(lines) == 0 {
+		return firstLine(msg)
+	}
+	return strings.Join(lines, "\n\t")
 }

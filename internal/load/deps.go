@@ -56,7 +56,7 @@ func DepImports(ctx context.Context, ws *WorkingSet, mods []string, opts *Option
 	}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
-		return nil, &Error{Msg: firstLine(err.Error())}
+		return nil, packagesError(err)
 	}
 	main := map[string]bool{}
 	for _, m := range ws.Modules {

@@ -59,8 +59,9 @@ type (
 		state *reqState // nil: drop
 	}
 	fixSumDrop struct {
-		m   *load.Module
-		key string
+		m    *load.Module
+		key  string // a checksum line, or
+		line int    // a malformed line
 	}
 	fixSumAdd struct {
 		m    *load.Module
@@ -74,7 +75,12 @@ type (
 		m   *load.Module
 		mod module.Version
 	}
-	fixWorkUse struct{ path string }
+	fixGo struct {
+		m         *load.Module
+		goVersion string // "": unchanged
+		toolchain string // "": none
+	}
+	fixWorkUse struct{ line int } // the use line to drop
 	fixVendor  struct{ m *load.Module }
 )
 
@@ -93,6 +99,7 @@ func Diagnose(ctx context.Context, dir string, opts *DoctorOptions) (*Diagnosis,
 		return nil, err
 	}
 	cache := cacheDir()
+	graph := map[module.Version]bool{} // every module's graph, in a workspace
 	for i := range ws.Modules {
 		m := &ws.Modules[i]
 		c := &checkup{ws: ws, m: m, dirs: dirs, cache: cache, opts: opts}
@@ -100,90 +107,22 @@ func Diagnose(ctx context.Context, dir string, opts *DoctorOptions) (*Diagnosis,
 			return nil, err
 		}
 		d.Findings = append(d.Findings, c.out...)
+		for v := range c.nodes {
+			graph[v] = true
+		}
 	}
-	d.Findings = append(d.Findings, workFindings(ws)...)
+	if ws.Work != "" {
+		d.Findings = workGraph(d.Findings, graph)
+	}
+	wfs := workFindings(ws)
+	d.Findings = append(d.Findings, wfs...)
 	d.Findings = append(d.Findings, workUnused(ws, dirs)...)
+	if ws.Work != "" && !workBroken(d.Findings) {
+		// What no rule explains, the go command still refuses (GR124).
+		d.Findings = append(d.Findings, workRefused(ctx, ws)...)
+	}
 	report.Sort(d.Findings)
 	return d, nil
-}
-
-// openDoctor finds the working set containing dir like load.Find, except
-// that go.work use lines naming a missing directory or one without go.mod
-// become GR120 findings (the rest of the workspace is still checked).
-func openDoctor(dir string) (*load.WorkingSet, []*report.Finding, error) {
-	ws, err := load.Find(dir)
-	if err == nil {
-		return ws, nil, nil
-	}
-	var le *load.Error
-	if !errors.As(err, &le) || !strings.Contains(le.Msg, "directory has no go.mod") {
-		return nil, nil, err
-	}
-	work := ""
-	abs, _ := filepath.Abs(dir)
-	switch gw := os.Getenv("GOWORK"); gw {
-	case "", "auto":
-		for d := abs; ; d = filepath.Dir(d) {
-			if fi, err := os.Stat(filepath.Join(d, "go.work")); err == nil && !fi.IsDir() {
-				work = filepath.Join(d, "go.work")
-				break
-			}
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	default:
-		work = gw
-	}
-	if work == "" {
-		return nil, nil, err
-	}
-	data, rerr := os.ReadFile(work)
-	if rerr != nil {
-		return nil, nil, err
-	}
-	wf, perr := modfile.ParseWork(work, data, nil)
-	if perr != nil {
-		return nil, nil, &load.Error{Msg: oneLine(perr)}
-	}
-	root := filepath.Dir(work)
-	ws = &load.WorkingSet{Root: root, Work: work, WorkSum: data}
-	var out []*report.Finding
-	for _, u := range wf.Use {
-		d := u.Path
-		if !filepath.IsAbs(d) {
-			d = filepath.Join(root, filepath.FromSlash(d))
-		}
-		gm := filepath.Join(d, "go.mod")
-		src, rerr := os.ReadFile(gm)
-		if rerr != nil {
-			what := "has no go.mod"
-			if _, serr := os.Stat(d); serr != nil {
-				what = "does not exist"
-			}
-			out = append(out, &report.Finding{
-				Rule: ruleWorkUse.ID, Severity: ruleWorkUse.Severity, File: "go.work", Root: root,
-				Line: u.Syntax.Start.Line, Col: u.Syntax.Start.LineRune, Fixable: true,
-				Message: fmt.Sprintf("use %s: directory %s", u.Path, what),
-				Why:     "every go command in the workspace fails",
-				Fix:     fixWorkUse{path: u.Path},
-			})
-			continue
-		}
-		f, perr := modfile.Parse(gm, src, nil)
-		if perr != nil {
-			return nil, nil, &load.Error{Msg: oneLine(perr)}
-		}
-		if f.Module == nil {
-			return nil, nil, &load.Error{Pos: gm, Msg: "no module directive"}
-		}
-		ws.Modules = append(ws.Modules, load.Module{Path: f.Module.Mod.Path, Dir: d, GoMod: src, File: f})
-	}
-	if len(ws.Modules) == 0 {
-		return nil, nil, err
-	}
-	sort.Slice(ws.Modules, func(i, j int) bool { return ws.Modules[i].Dir < ws.Modules[j].Dir })
-	return ws, out, nil
 }
 
 // checkup checks one module.
@@ -221,17 +160,15 @@ func (c *checkup) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c.sumRead, err = ParseSum(filepath.Join(c.m.Dir, "go.sum"), c.sum)
-	if err != nil {
-		var se *SumError
-		if errors.As(err, &se) {
-			return &load.Error{Pos: fmt.Sprintf("%s:%d", se.File, se.Line), Msg: se.Msg}
-		}
-		return err
+	var bad []int
+	c.sumRead, bad = scanSum(c.sum)
+	for _, n := range bad {
+		c.add(ruleBadSum, "go.sum", n, 1, fixSumDrop{m: c.m, line: n}, "malformed go.sum line: want 3 fields (module, version, hash)").Why = "every go command but go mod tidy fails: malformed go.sum"
 	}
 	c.tree = moduleTree(c.ws, c.dirs, c.m, nil)
 	c.loadGraph(ctx)
 	if c.tidy != nil {
+		c.checkGoLine()
 		c.checkRequires()
 		c.checkSum()
 	}
@@ -257,12 +194,20 @@ func (c *checkup) loadGraph(ctx context.Context) {
 	defer s.remove()
 	f, sum, err := s.tidy(ctx)
 	if err != nil {
-		msg := err.Error()
+		msg, why := err.Error(), "requirement and go.sum rules were not checked; run 'go mod download'"
 		var ge *GoError
 		if errors.As(err, &ge) {
-			msg = firstLineOf(ge.Stderr)
+			msg = ge.line()
+			switch {
+			case strings.Contains(ge.Stderr, "checksum mismatch"):
+				why = "requirement and go.sum rules were not checked; a go.sum line disagrees with the module (GR170)"
+			case strings.Contains(ge.Stderr, "replacement directory"), strings.Contains(ge.Stderr, "reading ") && strings.Contains(ge.Stderr, "go.mod: no such file"):
+				why = "requirement and go.sum rules were not checked; a replace target is missing (GR112)"
+			case strings.Contains(ge.Stderr, "requires go >= "):
+				why = "requirement and go.sum rules were not checked; the local Go toolchain is too old for the module"
+			}
 		}
-		c.add(ruleOffline, "go.mod", 0, 0, nil, "go mod tidy cannot run offline: %s", msg).Why = "requirement and go.sum rules were not checked; run 'go mod download'"
+		c.add(ruleOffline, "go.mod", 0, 0, nil, "go mod tidy fails offline: %s", msg).Why = why
 		// The graph of go.mod as it is, if that loads.
 		s2, err := newScratch(c.ws, c.m, c.m.GoMod, c.tree)
 		if err != nil {
@@ -293,9 +238,124 @@ func (c *checkup) isWorkModule(p string) bool {
 	return false
 }
 
+// checkGoLine compares go.mod's go and toolchain lines with tidy's
+// (GR106): tidy raises the go line to the highest one of the modules the
+// build selects.
+func (c *checkup) checkGoLine() {
+	have, want := "", ""
+	line, col := 0, 0
+	if g := c.m.File.Go; g != nil {
+		have, line, col = g.Version, g.Syntax.Start.Line, g.Syntax.Start.LineRune
+	}
+	if g := c.tidy.mod.Go; g != nil {
+		want = g.Version
+	}
+	haveTC, wantTC := "", ""
+	if t := c.m.File.Toolchain; t != nil {
+		haveTC = t.Name
+	}
+	if t := c.tidy.mod.Toolchain; t != nil {
+		wantTC = t.Name
+	}
+	who := ""
+	if have != want {
+		who = c.needsGo(want)
+		// In a workspace, the scratch copy replaces the other workspace
+		// modules by their directories; a go line they raise is go.work's
+		// business (GR121), not this go.mod's.
+		if who == "" && c.ws.Work != "" {
+			want, wantTC = have, haveTC
+		}
+	}
+	if have == want && haveTC == wantTC {
+		return
+	}
+	fix := fixGo{m: c.m, toolchain: wantTC}
+	if have != want {
+		fix.goVersion = want
+	}
+	switch {
+	case have == want:
+		f := c.add(ruleGoLine, "go.mod", line, col, fix, "go mod tidy writes the toolchain line %q, go.mod has %q", "toolchain "+wantTC, "toolchain "+haveTC)
+		if wantTC == "" {
+			f.Message = fmt.Sprintf("toolchain %s is not needed: go mod tidy drops it", haveTC)
+		}
+		f.Severity = report.Info
+	case have == "":
+		c.add(ruleGoLine, "go.mod", 0, 0, fix, "go.mod has no go line; go mod tidy writes go %s", want)
+	default:
+		f := c.add(ruleGoLine, "go.mod", line, col, fix, "go %s is older than the build needs: go %s", have, want)
+		if who != "" {
+			f.Message += " (" + who + ")"
+		}
+		f.Why = "go build fails: updates to go.mod needed"
+	}
+}
+
+// needsGo returns "module@version says go v" for a module of tidy's
+// requirements whose go.mod, in the module cache, has go line v; "" if
+// none is found.
+func (c *checkup) needsGo(v string) string {
+	if c.cache == "" {
+		return ""
+	}
+	for _, r := range c.tidy.mod.Require {
+		ep, err1 := module.EscapePath(r.Mod.Path)
+		ev, err2 := module.EscapeVersion(r.Mod.Version)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(c.cache, "cache", "download", filepath.FromSlash(ep), "@v", ev+".mod"))
+		if err != nil {
+			continue
+		}
+		f, err := modfile.ParseLax("go.mod", data, nil)
+		if err == nil && f.Go != nil && f.Go.Version == v {
+			return fmt.Sprintf("%s %s says go %s", r.Mod.Path, r.Mod.Version, v)
+		}
+	}
+	return ""
+}
+
+// directImports returns the modules of tidy's requirements that a file
+// other than a //go:build ignore one imports a package of.
+func (c *checkup) directImports() map[string]bool {
+	var paths []string
+	for _, r := range c.tidy.mod.Require {
+		paths = append(paths, r.Mod.Path)
+	}
+	out := map[string]bool{}
+	for abs, src := range c.tree.files {
+		if c.tree.ignFiles[abs] {
+			continue
+		}
+		for _, p := range importsOf(src) {
+			best := ""
+			for _, q := range paths {
+				if (p == q || strings.HasPrefix(p, q+"/")) && len(q) > len(best) {
+					best = q
+				}
+			}
+			if best != "" {
+				out[best] = true
+			}
+		}
+	}
+	return out
+}
+
 // checkRequires compares go.mod's requirements with tidy's (GR101-GR103).
 func (c *checkup) checkRequires() {
 	want := requires(c.tidy.mod)
+	// Tidy saw the imports of //go:build ignore files as direct ones:
+	// a requirement that only those import keeps its // indirect mark.
+	direct := c.directImports()
+	for _, r := range c.m.File.Require {
+		if w, ok := want[r.Mod.Path]; ok && r.Indirect && !w.indirect && !direct[r.Mod.Path] {
+			w.indirect = true
+			want[r.Mod.Path] = w
+		}
+	}
 	have := map[string]bool{}
 	for _, r := range c.m.File.Require {
 		if have[r.Mod.Path] {
@@ -371,28 +431,45 @@ func (c *checkup) checkSum() {
 		want[l.Key()] = l.Hash
 	}
 	have := map[string]bool{}
+	first := map[string]int{} // line -> the line number it first appears at
 	for _, l := range c.sumRead {
 		have[l.Key()] = true
+		if n, dup := first[l.String()]; dup {
+			if _, ok := want[l.Key()]; ok {
+				c.add(ruleStaleSum, "go.sum", l.Line, 1, fixSumDrop{m: c.m, line: l.Line}, "%s repeats go.sum:%d", l.Key(), n)
+			}
+			continue
+		}
+		first[l.String()] = l.Line
 		if h, ok := want[l.Key()]; !ok {
-			c.add(ruleStaleSum, "go.sum", l.Line, 1, fixSumDrop{m: c.m, key: l.Key()}, "%s is not needed by the build", l.Key())
+			f := c.add(ruleStaleSum, "go.sum", l.Line, 1, fixSumDrop{m: c.m, key: l.Key()}, "%s is not needed by the build", l.Key())
+			if !l.valid() {
+				f.Message = fmt.Sprintf("%q is no module checksum, and nothing needs it", l.String())
+			}
 		} else if h != l.Hash {
 			// The cache disagrees: GR170 reports it with the hashes.
 			continue
 		}
 	}
 	// In a workspace, go.work.sum holds checksums no single module's
-	// go.sum has; they are not missing.
+	// go.sum has; they are not missing. Nor are those of a module that
+	// go.work replaces: the workspace build never asks for them.
+	byWork := map[string]bool{}
 	if c.ws.Work != "" {
 		if data, err := os.ReadFile(c.ws.Work + ".sum"); err == nil {
-			if lines, err := ParseSum(c.ws.Work+".sum", data); err == nil {
-				for _, l := range lines {
-					have[l.Key()] = true
-				}
+			lines, _ := scanSum(data)
+			for _, l := range lines {
+				have[l.Key()] = true
+			}
+		}
+		if wf, err := modfile.ParseWork(c.ws.Work, c.ws.WorkSum, nil); err == nil {
+			for _, r := range wf.Replace {
+				byWork[r.Old.Path] = true
 			}
 		}
 	}
 	for _, l := range c.tidy.sum {
-		if !have[l.Key()] {
+		if !have[l.Key()] && !byWork[l.Path] {
 			c.add(ruleMissingSum, "go.sum", 0, 0, fixSumAdd{m: c.m, line: l}, "missing go.sum line for %s", l.Key()).Why = "go build fails: missing go.sum entry"
 		}
 	}
@@ -414,7 +491,12 @@ func (c *checkup) checkReplaces() {
 	if c.ws.Work != "" {
 		wf, _ = modfile.ParseWork(c.ws.Work, c.ws.WorkSum, nil)
 	}
+	// Without version control, the working set's root is what travels
+	// with the module.
 	repoRoot := load.VCSRoot(c.m.Dir)
+	if repoRoot == "" {
+		repoRoot = c.ws.Root
+	}
 	for _, r := range c.m.File.Replace {
 		line, col := r.Syntax.Start.Line, r.Syntax.Start.LineRune
 		old := r.Old.Path
@@ -434,7 +516,7 @@ func (c *checkup) checkReplaces() {
 				c.add(ruleReplaceTarget, "go.mod", line, col, nil, "replace %s => %s: directory does not exist", old, r.New.Path)
 			} else if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
 				c.add(ruleReplaceTarget, "go.mod", line, col, nil, "replace %s => %s: directory has no go.mod", old, r.New.Path)
-			} else if c.ws.Work == "" && (repoRoot == "" || !within(dir, repoRoot)) {
+			} else if c.ws.Work == "" && !within(dir, repoRoot) {
 				c.add(ruleReplaceLocal, "go.mod", line, col, nil, "replace %s => %s points outside the repository", old, r.New.Path).Why = "a fresh clone cannot build; use a go.work workspace instead"
 			}
 		}
@@ -630,24 +712,47 @@ func (c *checkup) checkVendor() {
 		}
 	}
 	pre117 := c.m.File.Go == nil || compareGo(c.m.File.Go.Version, "1.17") < 0
+	pre114 := c.m.File.Go == nil || compareGo(c.m.File.Go.Version, "1.14") < 0
 	why := "go build fails: inconsistent vendoring; run 'go mod vendor'"
-	reqs := map[string]*modfile.Require{}
-	for _, r := range c.m.File.Require {
-		reqs[r.Mod.Path] = r
-		line, col := r.Syntax.Start.Line, r.Syntax.Start.LineRune
-		b := byPath[r.Mod.Path]
-		switch {
-		case b == nil || (!b.Explicit && !pre117):
-			c.add(ruleVendorDrift, "go.mod", line, col, nil, "%s@%s is explicitly required in go.mod, but not marked as explicit in vendor/modules.txt", r.Mod.Path, r.Mod.Version).Why = why
-		case b.Version != r.Mod.Version:
-			c.add(ruleVendorDrift, "go.mod", line, col, nil, "%s@%s is required in go.mod, but vendor/modules.txt has %s", r.Mod.Path, r.Mod.Version, b.Version).Why = why
-		}
-	}
+	// As the go command reads modules.txt: a module's annotations by
+	// path and version, and the modules that provide packages (the
+	// highest version of each path), which alone are checked for an
+	// explicit mark that go.mod does not back.
+	meta := map[module.Version]*VendorModule{}
+	vendorVersion := map[string]string{}
+	var provides []*VendorModule
 	for _, b := range vm {
-		if b.Path == "" || !b.Explicit {
+		if b.Path == "" {
 			continue
 		}
-		if _, ok := reqs[b.Path]; !ok {
+		meta[module.Version{Path: b.Path, Version: b.Version}] = b
+		if len(b.Packages) > 0 && b.Version != "" {
+			if v, ok := vendorVersion[b.Path]; !ok || semver.Compare(v, b.Version) < 0 {
+				provides = append(provides, b)
+				vendorVersion[b.Path] = b.Version
+			}
+		}
+	}
+	reqs := map[module.Version]bool{}
+	for _, r := range c.m.File.Require {
+		reqs[r.Mod] = true
+		line, col := r.Syntax.Start.Line, r.Syntax.Start.LineRune
+		if b := meta[r.Mod]; b != nil && b.Explicit {
+			continue
+		}
+		switch {
+		case pre114:
+			// Before go 1.14 modules.txt had no explicit marks: only
+			// a version mismatch shows.
+			if vv, ok := vendorVersion[r.Mod.Path]; ok && vv != r.Mod.Version {
+				c.add(ruleVendorDrift, "go.mod", line, col, nil, "%s@%s is explicitly required in go.mod, but vendor/modules.txt indicates %s@%s", r.Mod.Path, r.Mod.Version, r.Mod.Path, vv).Why = why
+			}
+		default:
+			c.add(ruleVendorDrift, "go.mod", line, col, nil, "%s@%s is explicitly required in go.mod, but not marked as explicit in vendor/modules.txt", r.Mod.Path, r.Mod.Version).Why = why
+		}
+	}
+	for _, b := range provides {
+		if b.Explicit && !reqs[module.Version{Path: b.Path, Version: b.Version}] {
 			c.add(ruleVendorDrift, "vendor/modules.txt", b.Line, 1, nil, "%s@%s is marked as explicit in vendor/modules.txt, but not explicitly required in go.mod", b.Path, b.Version).Why = why
 		}
 	}
@@ -940,7 +1045,7 @@ func workUnused(ws *load.WorkingSet, dirs []*load.Dir) []*report.Finding {
 	return out
 }
 
-// workFindings checks go.work against its modules (GR121).
+// workFindings checks go.work against its modules (GR114, GR121).
 func workFindings(ws *load.WorkingSet) []*report.Finding {
 	if ws.Work == "" {
 		return nil
@@ -949,11 +1054,12 @@ func workFindings(ws *load.WorkingSet) []*report.Finding {
 	if err != nil {
 		return nil
 	}
-	var out []*report.Finding
-	wgo := ""
+	out := conflictingReplaces(ws, wf)
+	// A go.work without a go line is go 1.18 to the go command.
+	wgo, lists := "1.18", "implicitly requires"
 	line := 0
 	if wf.Go != nil {
-		wgo, line = wf.Go.Version, wf.Go.Syntax.Start.Line
+		wgo, lists, line = wf.Go.Version, "lists", wf.Go.Syntax.Start.Line
 	}
 	gos := map[string]bool{}
 	for _, m := range ws.Modules {
@@ -961,11 +1067,11 @@ func workFindings(ws *load.WorkingSet) []*report.Finding {
 			continue
 		}
 		gos[m.File.Go.Version] = true
-		if wgo != "" && compareGo(m.File.Go.Version, wgo) > 0 {
+		if compareGo(m.File.Go.Version, wgo) > 0 {
 			rel, _ := filepath.Rel(ws.Root, m.Dir)
 			out = append(out, &report.Finding{Rule: ruleWorkGo.ID, Severity: report.Error, File: "go.work", Root: ws.Root, Line: line, Col: 1,
-				Message: fmt.Sprintf("module %s (%s) requires go >= %s, but go.work lists go %s", m.Path, filepath.ToSlash(rel), m.File.Go.Version, wgo),
-				Why:     "the go command refuses the workspace"})
+				Message: fmt.Sprintf("module %s (%s) requires go >= %s, but go.work %s go %s", m.Path, filepath.ToSlash(rel), m.File.Go.Version, lists, wgo),
+				Why:     "the go command refuses the workspace; to update go.work: go work use"})
 		}
 	}
 	for _, m := range ws.Modules {
@@ -988,12 +1094,145 @@ func workFindings(ws *load.WorkingSet) []*report.Finding {
 	return out
 }
 
+// workGraph drops the GR110 and GR130 findings of a workspace module
+// whose module is in another workspace module's graph: in workspace mode
+// every module's replace and exclude lines apply to the one build of the
+// whole workspace, so a line one module does not need may still decide
+// what the workspace builds.
+func workGraph(fs []*report.Finding, graph map[module.Version]bool) []*report.Finding {
+	in := func(p, v string) bool {
+		for n := range graph {
+			if n.Path == p && (v == "" || n.Version == v) {
+				return true
+			}
+		}
+		return false
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		switch x := f.Fix.(type) {
+		case fixReplace:
+			if f.Rule == ruleReplaceUnused.ID && in(x.old.Path, x.old.Version) {
+				continue
+			}
+		case fixExclude:
+			if f.Rule == ruleExclude.ID && in(x.mod.Path, "") {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// conflictingReplaces reports replace lines of two workspace modules
+// that replace one module version with different targets when go.work
+// does not replace that module (GR114), as the go command checks them.
+func conflictingReplaces(ws *load.WorkingSet, wf *modfile.WorkFile) []*report.Finding {
+	byWork := map[string]bool{}
+	for _, r := range wf.Replace {
+		byWork[r.Old.Path] = true
+	}
+	type seen struct {
+		m   *load.Module
+		r   *modfile.Replace
+		new module.Version
+	}
+	first := map[module.Version]seen{}
+	var out []*report.Finding
+	for i := range ws.Modules {
+		m := &ws.Modules[i]
+		for _, r := range m.File.Replace {
+			if byWork[r.Old.Path] {
+				continue
+			}
+			nv := r.New
+			if nv.Version == "" && !filepath.IsAbs(nv.Path) {
+				nv.Path = filepath.Join(m.Dir, filepath.FromSlash(nv.Path))
+			}
+			prev, ok := first[r.Old]
+			if !ok {
+				first[r.Old] = seen{m, r, nv}
+				continue
+			}
+			if prev.m == m || prev.new == nv {
+				continue
+			}
+			rel, _ := filepath.Rel(ws.Root, filepath.Join(prev.m.Dir, "go.mod"))
+			old := r.Old.Path
+			if r.Old.Version != "" {
+				old += "@" + r.Old.Version
+			}
+			out = append(out, &report.Finding{
+				Rule: ruleReplaceConflict.ID, Severity: ruleReplaceConflict.Severity, Module: m.Path, File: "go.mod", Root: m.Dir,
+				Line: r.Syntax.Start.Line, Col: r.Syntax.Start.LineRune,
+				Message: fmt.Sprintf("replace of %s conflicts with %s:%d, and go.work does not replace it", old, filepath.ToSlash(rel), prev.r.Syntax.Start.Line),
+				Why:     "the go command refuses the workspace: conflicting replacements; say which in go.work (go work edit -replace)",
+			})
+		}
+	}
+	return out
+}
+
+// workBroken reports whether a finding already says why the go command
+// refuses the workspace.
+func workBroken(fs []*report.Finding) bool {
+	for _, f := range fs {
+		switch f.Rule {
+		case ruleWorkUse.ID, ruleWorkDup.ID, ruleReplaceConflict.ID, ruleWrongMajor.ID:
+			return true
+		case ruleWorkGo.ID:
+			if f.Severity == report.Error {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// workRefused asks the go command to read the workspace (go list -m,
+// which reads go.work and the modules' go.mod files and writes nothing)
+// and reports its refusal, if any, as GR124 with its message.
+func workRefused(ctx context.Context, ws *load.WorkingSet) []*report.Finding {
+	stderr, err := workList(ctx, ws)
+	if err == nil || ctx.Err() != nil {
+		return nil
+	}
+	var lines []string
+	line := 0
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		l = strings.TrimSpace(strings.TrimPrefix(l, "go: "))
+		if l == "" || strings.HasPrefix(l, "downloading ") {
+			continue
+		}
+		// "go.work:5: ...": the go command names the line.
+		if rest, ok := strings.CutPrefix(l, "go.work:"); ok && line == 0 {
+			if n, _, ok := strings.Cut(rest, ":"); ok {
+				if v, err := strconv.Atoi(n); err == nil {
+					line = v
+				}
+			}
+		}
+		lines = append(lines, l)
+	}
+	if len(lines) == 0 {
+		lines = []string{err.Error()}
+	}
+	return []*report.Finding{{
+		Rule: ruleWorkRefused.ID, Severity: ruleWorkRefused.Severity, File: "go.work", Root: ws.Root, Line: line,
+		Message: "the go command refuses the workspace: " + strings.Join(lines, " "),
+		Why:     "every go command in the workspace fails",
+	}}
+}
+
 // Fix returns the change that repairs every fixable finding.
 func (d *Diagnosis) Fix() (*edit.Set, error) {
 	set := &edit.Set{}
 	type modFix struct {
+		goLine   *fixGo
 		reqs     map[string]*reqState
 		dropSum  map[string]bool
+		dropLine map[int]bool
 		addSum   []SumLine
 		replaces []module.Version
 		excludes []module.Version
@@ -1002,17 +1241,23 @@ func (d *Diagnosis) Fix() (*edit.Set, error) {
 	per := map[*load.Module]*modFix{}
 	get := func(m *load.Module) *modFix {
 		if per[m] == nil {
-			per[m] = &modFix{reqs: map[string]*reqState{}, dropSum: map[string]bool{}}
+			per[m] = &modFix{reqs: map[string]*reqState{}, dropSum: map[string]bool{}, dropLine: map[int]bool{}}
 		}
 		return per[m]
 	}
-	var uses []string
+	uses := map[int]bool{}
 	for _, f := range d.Findings {
 		switch x := f.Fix.(type) {
+		case fixGo:
+			get(x.m).goLine = &x
 		case fixRequire:
 			get(x.m).reqs[x.path] = x.state
 		case fixSumDrop:
-			get(x.m).dropSum[x.key] = true
+			if x.key != "" {
+				get(x.m).dropSum[x.key] = true
+			} else {
+				get(x.m).dropLine[x.line] = true
+			}
 		case fixSumAdd:
 			mf := get(x.m)
 			mf.addSum = append(mf.addSum, x.line)
@@ -1025,7 +1270,7 @@ func (d *Diagnosis) Fix() (*edit.Set, error) {
 		case fixVendor:
 			get(x.m).vendor = true
 		case fixWorkUse:
-			uses = append(uses, x.path)
+			uses[x.line] = true
 		}
 	}
 	for i := range d.WS.Modules {
@@ -1034,7 +1279,29 @@ func (d *Diagnosis) Fix() (*edit.Set, error) {
 		if mf == nil {
 			continue
 		}
-		goMod, err := applyRequires(m, m.GoMod, mf.reqs)
+		goMod := m.GoMod
+		if g := mf.goLine; g != nil {
+			// First: the go line decides how requirements are written.
+			f, err := modfile.Parse(filepath.Join(m.Dir, "go.mod"), goMod, nil)
+			if err != nil {
+				return nil, err
+			}
+			if g.goVersion != "" {
+				if err := f.AddGoStmt(g.goVersion); err != nil {
+					return nil, err
+				}
+			}
+			if g.toolchain == "" {
+				f.DropToolchainStmt()
+			} else if err := f.AddToolchainStmt(g.toolchain); err != nil {
+				return nil, err
+			}
+			f.Cleanup()
+			if goMod, err = f.Format(); err != nil {
+				return nil, err
+			}
+		}
+		goMod, err := applyRequires(m, goMod, mf.reqs)
 		if err != nil {
 			return nil, err
 		}
@@ -1062,13 +1329,16 @@ func (d *Diagnosis) Fix() (*edit.Set, error) {
 		if err := set.Add(&edit.File{Path: p, Old: m.GoMod, New: goMod, Mode: edit.ModeOf(p)}); err != nil {
 			return nil, err
 		}
-		if len(mf.dropSum)+len(mf.addSum) > 0 {
+		if len(mf.dropSum)+len(mf.dropLine)+len(mf.addSum) > 0 {
 			old, err := readSum(m)
 			if err != nil {
 				return nil, err
 			}
 			p := filepath.Join(m.Dir, "go.sum")
-			nf := &edit.File{Path: p, Old: old, New: editSum(old, func(l SumLine) bool { return mf.dropSum[l.Key()] }, mf.addSum), Mode: edit.ModeOf(p)}
+			// Written as the go command writes go.sum (sorted, no blank
+			// lines), so that the result is go mod tidy's.
+			drop := func(l SumLine) bool { return l.Path != "" && mf.dropSum[l.Key()] || mf.dropLine[l.Line] }
+			nf := &edit.File{Path: p, Old: old, New: normSum(editSum(old, drop, mf.addSum)), Mode: edit.ModeOf(p)}
 			if old == nil {
 				nf.Mode = 0o644
 			}
@@ -1100,9 +1370,11 @@ func (d *Diagnosis) Fix() (*edit.Set, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, u := range uses {
-			if err := wf.DropUse(u); err != nil {
-				return nil, err
+		for _, u := range wf.Use {
+			if uses[u.Syntax.Start.Line] {
+				// As WorkFile.DropUse does, for this line only.
+				u.Syntax.Token, u.Syntax.Comments.Suffix = nil, nil
+				*u = modfile.Use{}
 			}
 		}
 		wf.Cleanup()

@@ -43,15 +43,27 @@ type GoError struct {
 }
 
 func (e *GoError) Error() string {
-	// The line that says what failed, not the "go: downloading" ones.
-	msg := ""
+	return fmt.Sprintf("go %s in a copy of %s failed: %s; the module cache may lack a module (goremover works offline: fill the cache with 'go mod download all', or run 'go mod tidy' once where the network is reachable)", strings.Join(e.Args, " "), e.Module, e.line())
+}
+
+// line returns, on one line, the go command's message that says what
+// failed: its first line that is not a "go: downloading" one, without
+// the "go: " prefix, and the indented lines that go on with it.
+func (e *GoError) line() string {
+	var parts []string
 	for _, l := range strings.Split(strings.TrimSpace(e.Stderr), "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "go: downloading ") {
-			msg = l
+		if len(parts) == 0 {
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "go: downloading ") {
+				parts = append(parts, strings.TrimPrefix(l, "go: "))
+			}
+			continue
+		}
+		if l == "" || (l[0] != '\t' && l[0] != ' ') {
 			break
 		}
+		parts = append(parts, strings.Join(strings.Fields(l), " "))
 	}
-	return fmt.Sprintf("go %s in a copy of %s failed: %s; the module cache may lack a module (goremover works offline: fill the cache with 'go mod download all', or run 'go mod tidy' once where the network is reachable)", strings.Join(e.Args, " "), e.Module, msg)
+	return strings.Join(parts, " ")
 }
 
 // ignoreDir is the directory of the synthetic package that blank-imports
@@ -68,14 +80,15 @@ type scratch struct {
 // tree is the content of a module's Go files: the index's bytes, with a
 // change set applied or not.
 type tree struct {
-	files map[string][]byte // absolute path -> content
-	ign   map[string]bool   // imports of //go:build ignore files
+	files    map[string][]byte // absolute path -> content
+	ign      map[string]bool   // imports of //go:build ignore files
+	ignFiles map[string]bool   // the //go:build ignore files
 }
 
 // moduleTree returns module m's Go files as dirs (the index's, or a scan)
 // hold them, with set applied if set is not nil.
 func moduleTree(ws *load.WorkingSet, dirs []*load.Dir, m *load.Module, set *edit.Set) *tree {
-	t := &tree{files: map[string][]byte{}, ign: map[string]bool{}}
+	t := &tree{files: map[string][]byte{}, ign: map[string]bool{}, ignFiles: map[string]bool{}}
 	for _, d := range dirs {
 		if d.Module == nil || d.Module.Dir != m.Dir {
 			continue
@@ -88,12 +101,13 @@ func moduleTree(ws *load.WorkingSet, dirs []*load.Dir, m *load.Module, set *edit
 						continue
 					}
 					t.files[f.Abs] = c.New
-					t.addIgnore(f.Name, c.New)
+					t.addIgnore(f.Abs, c.New)
 					continue
 				}
 			}
 			t.files[f.Abs] = src
 			if f.Cons.Ignore() {
+				t.ignFiles[f.Abs] = true
 				for _, p := range f.Imports {
 					t.ign[p] = true
 				}
@@ -107,19 +121,21 @@ func moduleTree(ws *load.WorkingSet, dirs []*load.Dir, m *load.Module, set *edit
 			}
 			if _, ok := t.files[c.Path]; !ok {
 				t.files[c.Path] = c.New
-				t.addIgnore(filepath.Base(c.Path), c.New)
+				t.addIgnore(c.Path, c.New)
 			}
 		}
 	}
 	return t
 }
 
-// addIgnore records the imports of src if it is a //go:build ignore file.
-func (t *tree) addIgnore(name string, src []byte) {
-	cons, err := buildcfg.FileConstraint(name, src)
+// addIgnore records the imports of file abs, with content src, if it is
+// a //go:build ignore file.
+func (t *tree) addIgnore(abs string, src []byte) {
+	cons, err := buildcfg.FileConstraint(filepath.Base(abs), src)
 	if err != nil || !cons.Ignore() {
 		return
 	}
+	t.ignFiles[abs] = true
 	for _, p := range importsOf(src) {
 		t.ign[p] = true
 	}
@@ -182,9 +198,16 @@ func newScratch(ws *load.WorkingSet, m *load.Module, goMod []byte, t *tree) (*sc
 	if err := copyImportedDirs(ws, m, dir, t); err != nil {
 		return fail(err)
 	}
+	// Only imports that a requirement provides: the package keeps a
+	// requirement that only an ignore file needs, and adds none (go build
+	// never needs one, and go mod tidy would not add it).
+	req, err := modfile.ParseLax("go.mod", goMod, nil)
+	if err != nil {
+		return fail(err)
+	}
 	var imps []string
 	for p := range t.ign {
-		if p == "C" || isStd(p) || ownedBy(ws, p) == m.Path {
+		if p == "C" || isStd(p) || ownedBy(ws, p) == m.Path || !providedBy(req, p) {
 			continue
 		}
 		imps = append(imps, p)
@@ -344,6 +367,30 @@ func goEnv() []string {
 	)
 }
 
+// workEnv is goEnv for a go command that reads the workspace of go.work
+// file work: workspace mode, where -mod=mod is refused. (Later entries
+// of an environment win.)
+func workEnv(work string) []string {
+	flags := ""
+	for _, f := range strings.Fields(os.Getenv("GOFLAGS")) {
+		if f == "-modcacherw" || f == "--modcacherw" {
+			flags = "-modcacherw"
+		}
+	}
+	return append(goEnv(), "GOFLAGS="+flags, "GOWORK="+work)
+}
+
+// workList runs go list -m in the workspace of ws, which reads go.work and
+// the modules' go.mod files, offline, and writes nothing; it returns the
+// go command's stderr.
+func workList(ctx context.Context, ws *load.WorkingSet) (string, error) {
+	cmd := gocmd.Command(ctx, ws.Root, workEnv(ws.Work), "list", "-m")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	return stderr.String(), err
+}
+
 var (
 	cacheMu   sync.Mutex
 	cacheDirs = map[string]string{} // environment key -> GOMODCACHE
@@ -416,10 +463,9 @@ func (s *scratch) tidy(ctx context.Context) (*modfile.File, []SumLine, error) {
 	if err != nil && !os.IsNotExist(err) {
 		return nil, nil, err
 	}
-	lines, err := ParseSum("go.sum", sum)
-	if err != nil {
-		return nil, nil, err
-	}
+	// go mod tidy ignores a malformed line and, when the checksums it
+	// needs do not change, keeps it: it is none of tidy's answer.
+	lines, _ := scanSum(sum)
 	return f, lines, nil
 }
 
@@ -492,6 +538,17 @@ func reachable(edges [][2]module.Version, path string) map[module.Version]bool {
 		}
 	}
 	return seen
+}
+
+// providedBy reports whether a requirement of f has a module path that
+// is a prefix of import path p.
+func providedBy(f *modfile.File, p string) bool {
+	for _, r := range f.Require {
+		if p == r.Mod.Path || strings.HasPrefix(p, r.Mod.Path+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // isStd reports whether an import path is in the standard library: its

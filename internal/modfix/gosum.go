@@ -86,9 +86,71 @@ func ParseSum(file string, data []byte) ([]SumLine, error) {
 	return out, nil
 }
 
-// editSum returns data without the lines for which drop reports true,
-// and with add appended (then sorted, as the go command writes go.sum,
-// if the file was sorted). Lines are kept byte-for-byte.
+// scanSum reads go.sum content as the go command does: a line with three
+// fields is a checksum line, whatever its fields hold (a line no build
+// asks about is never looked at); blank lines are skipped; any other line
+// is malformed, and its 1-based number is in bad. The go command stops on
+// a malformed line, except go mod tidy, which drops it.
+func scanSum(data []byte) (lines []SumLine, bad []int) {
+	n := 0
+	for len(data) > 0 {
+		n++
+		var line []byte
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			line, data = data, nil
+		}
+		f := strings.Fields(string(line))
+		switch len(f) {
+		case 0:
+		case 3:
+			l := SumLine{Path: f[0], Version: f[1], Hash: f[2], Line: n}
+			if v, ok := strings.CutSuffix(l.Version, "/go.mod"); ok {
+				l.Version, l.GoMod = v, true
+			}
+			lines = append(lines, l)
+		default:
+			bad = append(bad, n)
+		}
+	}
+	return lines, bad
+}
+
+// valid reports whether the line names a module version, as a checksum
+// line the go command writes does.
+func (l SumLine) valid() bool {
+	if module.Check(l.Path, l.Version) != nil && (module.CheckImportPath(l.Path) != nil || !semver.IsValid(l.Version)) {
+		return false
+	}
+	return strings.Contains(l.Hash, ":")
+}
+
+// normSum returns go.sum content as the go command writes it: checksum
+// lines sorted, once each, without blank or malformed lines.
+func normSum(data []byte) []byte {
+	lines, _ := scanSum(data)
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range lines {
+		if s := l.String(); !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return sumLess(out[i], out[j]) })
+	var b bytes.Buffer
+	for _, s := range out {
+		b.WriteString(s)
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// editSum returns data without the lines for which drop reports true (a
+// malformed line is passed with only its Line set), and with add
+// appended (then sorted, as the go command writes go.sum, if the file was
+// sorted). Lines are kept byte-for-byte.
 func editSum(data []byte, drop func(SumLine) bool, add []SumLine) []byte {
 	var out bytes.Buffer
 	rest := data
@@ -111,6 +173,9 @@ func editSum(data []byte, drop func(SumLine) bool, add []SumLine) []byte {
 			if drop(l) {
 				continue
 			}
+		} else if len(f) > 0 && drop(SumLine{Line: n}) {
+			// A malformed line: only its number says which.
+			continue
 		}
 		out.Write(line)
 		kept = append(kept, strings.TrimRight(string(line), "\n"))

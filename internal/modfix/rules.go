@@ -11,10 +11,12 @@ var (
 		Severity: report.Warning, Since: "v0.2.0",
 		Text: `
 Doctor asks the go command (in a scratch copy, never in your tree) what
-go mod tidy would do, with GOPROXY=off: it never downloads. When the module
-cache lacks a module the build needs, the requirement and go.sum rules
-(GR101-GR105) cannot be checked, and this finding says why. Run
-'go mod download' and try again.
+go mod tidy would do, without the network: the module cache is its only
+source. When go mod tidy fails there, the requirement and go.sum rules
+(GR101-GR106) cannot be checked, and this finding says why, with the go
+command's message: most often the module cache lacks a module the build
+needs ('go mod download' fills it); a checksum mismatch (GR170) or a go
+line newer than the local toolchain stops it too.
 `,
 	})
 	ruleUnusedRequire = report.Register(&report.Rule{
@@ -72,6 +74,28 @@ the module cache (the cache was verified against the checksum database
 when the module was downloaded).
 `,
 	})
+	ruleGoLine = report.Register(&report.Rule{
+		ID: "GR106", Name: "GoLineOutOfDate", Title: "go or toolchain line older than the requirements need",
+		Severity: report.Error, Fixable: true, Since: "v0.2.0",
+		Text: `
+go.mod's go line is older than the go line of a module the build
+selects (or its toolchain line is not the one go mod tidy writes): go
+build fails with "updates to go.mod needed", and go mod tidy raises it.
+-fix writes the go and toolchain lines go mod tidy writes.
+`,
+		Before: "go 1.21   (example.com/dep v1.0.0 says go 1.23)",
+		After:  "go 1.23",
+	})
+	ruleBadSum = report.Register(&report.Rule{
+		ID: "GR107", Name: "MalformedGoSum", Title: "go.sum line the go command cannot read",
+		Severity: report.Error, Fixable: true, Since: "v0.2.0",
+		Text: `
+A go.sum line that does not have three fields (module path, version,
+hash): every go command but go mod tidy stops with "malformed go.sum",
+and go mod tidy drops the line. -fix drops it too. (A line with three
+fields that is no module's checksum is GR104: nothing needs it.)
+`,
+	})
 	ruleReplaceUnused = report.Register(&report.Rule{
 		ID: "GR110", Name: "ReplaceNotInGraph", Title: "replace of a module that is not in the build graph",
 		Severity: report.Warning, Fixable: true, Since: "v0.2.0",
@@ -112,6 +136,18 @@ same thing (redundant) or disagree (builds in and out of the workspace
 differ).
 `,
 	})
+	ruleReplaceConflict = report.Register(&report.Rule{
+		ID: "GR114", Name: "ConflictingReplaces", Title: "workspace modules replace one module differently",
+		Severity: report.Error, Since: "v0.2.0",
+		Text: `
+Two modules of the workspace replace the same module (and version) with
+different targets, and go.work does not replace it: the go command
+refuses the workspace ("conflicting replacements"). Say in go.work which
+one the workspace uses:
+
+	go work edit -replace example.com/dep=../dep
+`,
+	})
 	ruleWorkUse = report.Register(&report.Rule{
 		ID: "GR120", Name: "WorkUseMissing", Title: "go.work uses a directory that does not exist or has no go.mod",
 		Severity: report.Error, Fixable: true, Since: "v0.2.0",
@@ -130,6 +166,30 @@ workspace modules and has no main package: nothing in the workspace needs
 it, so it may be residue of a removal (or an independent module kept in
 the workspace on purpose). Not fixable: drop its use line by hand if it
 is residue.
+`,
+	})
+	ruleWorkDup = report.Register(&report.Rule{
+		ID: "GR123", Name: "WorkUseDuplicate", Title: "go.work uses one directory or one module twice",
+		Severity: report.Error, Fixable: true, Since: "v0.2.0",
+		Text: `
+A use directive of go.work names a directory that an earlier one already
+uses (./a and a, say), or two use directives name directories that hold
+the same module path: every go command in the workspace fails ("appears
+multiple times in workspace"). -fix drops the later line that names the
+same directory; which of two copies of a module is meant is yours to say.
+`,
+		Before: "use (\n\t./a\n\t./a\n)",
+		After:  "use ./a",
+	})
+	ruleWorkRefused = report.Register(&report.Rule{
+		ID: "GR124", Name: "WorkspaceRefused", Title: "the go command refuses the workspace",
+		Severity: report.Error, Since: "v0.2.0",
+		Text: `
+go list -m in the workspace fails for a reason no other rule names (a
+go line newer than the local toolchain, an unknown godebug setting, a
+go.work replace of a workspace module at every version, ...): every go
+command in the workspace fails the same way. The finding carries the go
+command's message.
 `,
 	})
 	ruleWorkGo = report.Register(&report.Rule{
@@ -166,6 +226,20 @@ An import path with a major version element (example.com/lib/v2/x) that
 the build resolves in a module whose path does not have it (example.com/lib
 at v1): the import does not get the v2 module, which is example.com/lib/v2.
 `,
+	})
+	ruleWrongMajor = report.Register(&report.Rule{
+		ID: "GR142", Name: "RequireOfAnotherMajor", Title: "requirement at a version of another major than its module path",
+		Severity: report.Error, Since: "v0.2.0",
+		Text: `
+A require (or exclude) line whose version has another major version than
+its module path says: example.com/lib/v2 at v1.0.0, or example.com/lib
+at v2.0.0 without +incompatible. go.mod does not parse, so every go
+command in the module fails; doctor checks nothing else in that module.
+Require a version of the path's major (go get example.com/lib/v2@latest),
+or the module path of the version's major.
+`,
+		Before: "require example.com/lib/v2 v1.0.0",
+		After:  "require example.com/lib/v2 v2.0.0",
 	})
 	ruleMajors = report.Register(&report.Rule{
 		ID: "GR150", Name: "SeveralMajorVersions", Title: "several major versions of one module in the build",

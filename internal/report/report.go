@@ -222,6 +222,44 @@ func JSON(w io.Writer, fs []*Finding) error {
 	}{fs})
 }
 
+// AtLeast returns the findings at or above min, in order.
+func AtLeast(fs []*Finding, min Severity) []*Finding {
+	var out []*Finding
+	for _, f := range fs {
+		if f.Severity >= min {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Summary returns the one-line count of findings by severity, as
+// "3 findings (1 error, 2 warnings)", or "no findings".
+func Summary(fs []*Finding) string {
+	if len(fs) == 0 {
+		return "no findings"
+	}
+	counts := map[Severity]int{}
+	for _, f := range fs {
+		counts[f.Severity]++
+	}
+	var parts []string
+	for _, s := range []Severity{Error, Warning, Info} {
+		if n := counts[s]; n > 0 {
+			word := s.String()
+			if n > 1 && s != Info {
+				word += "s"
+			}
+			parts = append(parts, fmt.Sprintf("%d %s", n, word))
+		}
+	}
+	word := "findings"
+	if len(fs) == 1 {
+		word = "finding"
+	}
+	return fmt.Sprintf("%d %s (%s)", len(fs), word, strings.Join(parts, ", "))
+}
+
 // Count returns the number of findings at or above min.
 func Count(fs []*Finding, min Severity) int {
 	n := 0

@@ -133,3 +133,31 @@ func TestDoc(t *testing.T) {
 		t.Error("ParseSeverity(fatal): no error")
 	}
 }
+
+func TestSummary(t *testing.T) {
+	f := func(s Severity) *Finding { return &Finding{Severity: s} }
+	for _, tc := range []struct {
+		fs   []*Finding
+		want string
+	}{
+		{nil, "no findings"},
+		{[]*Finding{f(Info)}, "1 finding (1 info)"},
+		{[]*Finding{f(Error)}, "1 finding (1 error)"},
+		{[]*Finding{f(Info), f(Error), f(Warning), f(Warning), f(Info)}, "5 findings (1 error, 2 warnings, 2 info)"},
+	} {
+		if got := Summary(tc.fs); got != tc.want {
+			t.Errorf("Summary(%d findings) = %q, want %q", len(tc.fs), got, tc.want)
+		}
+	}
+}
+
+func TestAtLeast(t *testing.T) {
+	fs := []*Finding{{Rule: "a", Severity: Info}, {Rule: "b", Severity: Error}, {Rule: "c", Severity: Warning}}
+	got := AtLeast(fs, Warning)
+	if len(got) != 2 || got[0].Rule != "b" || got[1].Rule != "c" {
+		t.Errorf("AtLeast(Warning) = %v, want b, c", got)
+	}
+	if got := AtLeast(fs, Info); len(got) != 3 {
+		t.Errorf("AtLeast(Info) kept %d of 3", len(got))
+	}
+}
