@@ -299,6 +299,9 @@ func rmVerifyApplied(ctx context.Context, sess *session, mode verify.Mode, scope
 	if len(errs) == 0 {
 		return nil
 	}
+	for i, e := range errs {
+		errs[i] = relMessage(sess.cwd, e)
+	}
 	what := report.Plural(len(errs), "new error")
 	if mode == verify.Test {
 		what = report.Plural(len(errs), "new failure")
