@@ -14,12 +14,22 @@ import (
 // maxCandidates is how many candidates an error lists at most.
 const maxCandidates = 5
 
+// farther is the score of a candidate found by another rule than its
+// distance (a method of another type with the name written): above any
+// near one's.
+const farther = 1000
+
 // distance returns the optimal string alignment distance between a and
 // b, ignoring case: the insertions, deletions, substitutions and
 // transpositions of adjacent letters that turn one into the other
 // ("Chrage" is one from "Charge").
 func distance(a, b string) int {
-	ra, rb := []rune(strings.ToLower(a)), []rune(strings.ToLower(b))
+	return osa(strings.ToLower(a), strings.ToLower(b))
+}
+
+// osa returns the optimal string alignment distance between a and b.
+func osa(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
 	// d[i][j] is the distance between ra[:i] and rb[:j]; three rows.
 	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
@@ -52,13 +62,15 @@ func maxDistance(n int) int {
 }
 
 // closeTo reports whether each element of want is within its
-// maxDistance of the element of have at the same place, and returns the
-// sum of the distances. want and have must be the same length.
+// maxDistance of the element of have at the same place (false if they
+// differ in length), and returns a score: twice the sum of the
+// distances, plus one if the case differs too, so that of two names as
+// near, the one written in the same case comes first.
 func closeTo(want, have []string) (int, bool) {
 	if len(want) != len(have) {
 		return 0, false
 	}
-	sum := 0
+	sum, caseDiffers := 0, 0
 	for i := range want {
 		if want[i] == "" || have[i] == "" {
 			return 0, false
@@ -67,9 +79,12 @@ func closeTo(want, have []string) (int, bool) {
 		if d > maxDistance(len([]rune(want[i]))) {
 			return 0, false
 		}
+		if osa(want[i], have[i]) != d {
+			caseDiffers = 1
+		}
 		sum += d
 	}
-	return sum, true
+	return 2*sum + caseDiffers, true
 }
 
 // ranked collects candidates with a score (lower is nearer) and lists
@@ -88,11 +103,18 @@ func (r *ranked) add(name string, score int) {
 }
 
 // list returns the candidates, nearest first, then by name, at most
-// maxCandidates.
+// maxCandidates. Those found by another rule than their distance
+// (scored farther or more) are listed only if none is near.
 func (r *ranked) list() []string {
+	near := false
+	for _, s := range r.score {
+		near = near || s < farther
+	}
 	out := make([]string, 0, len(r.score))
-	for n := range r.score {
-		out = append(out, n)
+	for n, s := range r.score {
+		if !near || s < farther {
+			out = append(out, n)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if si, sj := r.score[out[i]], r.score[out[j]]; si != sj {

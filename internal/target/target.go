@@ -355,10 +355,6 @@ func (r *Resolver) unknownSymbol(s Spec, p *index.Package, sym string) error {
 	return &Error{Arg: s.Arg, Msg: msg, Candidates: list}
 }
 
-// farther ranks a candidate found by another rule than its distance
-// after every near one.
-const farther = 100
-
 // unknownPackage is the error for a path that names no package of the
 // working set, with or without a symbol. Its candidates are the
 // packages whose paths are nearest to the written one, element by

@@ -61,7 +61,11 @@ func TestParse(t *testing.T) {
 // FuzzParse checks that Parse never panics and that what it accepts is
 // self-consistent.
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"example.com/m/pay.Client.Do", "./internal/pay", "./x/...", "a.go:1:2", "", "x.go:", ".go:1:1", "./.F", "a/../b.C"} {
+	for _, s := range []string{"example.com/m/pay.Client.Do", "./internal/pay", "./x/...", "a.go:1:2", "", "x.go:", ".go:1:1", "./.F", "a/../b.C", "./pay.", "./pay.Client.", "pay..", "./.T.", "./pay/pay.go",
+		// From fuzzing: a name of one letter or a non-ASCII one
+		// before a trailing dot, a bare slash, a position with no
+		// file name.
+		"0.", "\uab72.", "/", "/...", ".go:0"} {
 		f.Add(s, false)
 	}
 	f.Add("example.com/dep@v1.0.0", true)
@@ -85,6 +89,9 @@ func FuzzParse(f *testing.F) {
 		}
 		if s.Path == "" && s.Form != FormPattern {
 			t.Fatalf("empty path from %q", arg)
+		}
+		if elem := s.Path[strings.LastIndex(s.Path, "/")+1:]; s.Form == FormPath && strings.HasSuffix(elem, ".") && elem != "." && elem != ".." {
+			t.Fatalf("Parse(%q) accepted an empty name after a dot", arg)
 		}
 	})
 }
@@ -119,10 +126,12 @@ func TestCloseTo(t *testing.T) {
 		score      int
 		ok         bool
 	}{
-		{"example.com/m/paymnt", "example.com/m/payment", 1, true},
+		{"example.com/m/paymnt", "example.com/m/payment", 2, true},
 		{"example.com/m/foo", "example.com/m/bar", 0, false}, // 3 letters: one edit at most
-		{"Item/Nme", "Item/Name", 1, true},
-		{"Itme/Nme", "Item/Name", 2, true},
+		{"Item/Nme", "Item/Name", 2, true},
+		{"Itme/Nme", "Item/Name", 4, true},
+		{"Item/Executee", "Item/execute", 3, true}, // the case differs too
+		{"Item/charge", "Item/Charge", 1, true},
 		{"a/b", "a/b/c", 0, false}, // element counts differ
 		{"internalpay", "internal/pay", 0, false},
 	}
