@@ -105,7 +105,7 @@
 //
 // Usage:
 //
-//	goremover rm [-C dir] [-n] [-json] [-verify mode] [-keep-orphans] [-allow-iota-shift] [-tags list] [-platforms list] [-v] [-m] target...
+//	goremover rm [-C dir] [-n] [-json] [-verify mode] [-keep-orphans] [-allow-iota-shift] [-generated] [-tags list] [-platforms list] [-v] [-m] target...
 //
 // Rm removes the named targets, with the code that exists only for them, as
 // one change, then verifies the result and keeps a snapshot to roll back to.
@@ -139,6 +139,15 @@
 //
 // The -keep-orphans flag removes only the targets and the tests named
 // after them.
+//
+// Rm does not edit or delete a generated file, one with a line
+// "// Code generated ... DO NOT EDIT." before its package clause, as the
+// go command recognises them: the next run of its generator would undo
+// the change. It names the file and, when it can tell, the //go:generate
+// line that makes it (the package's line that names the file, or its only
+// one), and exits 1 without changing anything. Deleting a package whose
+// every Go file is generated is refused too. The -generated flag makes rm
+// edit and delete generated files like any other.
 //
 // The -n flag (or -dry-run) prints the change as a unified diff (git apply
 // accepts it) and writes nothing.

@@ -168,6 +168,9 @@ func main1(ctx context.Context, args []string) int {
 			}
 			return exitError
 		}
+		if err := lateFlags(cmd, args[1:]); err != nil {
+			return exitCode(ctx, cmd, err)
+		}
 		// Progress on stderr: a status line on a terminal, log lines
 		// with -v, else nothing. Output erases the status line first.
 		verbose := false
@@ -190,6 +193,31 @@ func main1(ctx context.Context, args []string) int {
 	}
 	fmt.Fprintf(Stderr, "goremover %s: unknown command\nRun 'goremover help' for usage.\n", name)
 	return exitError
+}
+
+// lateFlags returns a usage error if a flag follows the first argument
+// that is not one: the flag package stops there, and would take
+// "impact ./x.F -json" for two targets. No target starts with a dash;
+// arguments after "--" are not flags.
+func lateFlags(cmd *Command, args []string) error {
+	rest := cmd.Flag.Args()
+	if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+		return nil
+	}
+	var late []string
+	for _, a := range rest {
+		if len(a) > 1 && a[0] == '-' {
+			late = append(late, a)
+		}
+	}
+	if len(late) == 0 {
+		return nil
+	}
+	what := "arguments"
+	if strings.HasSuffix(cmd.UsageLine, "target...") {
+		what = "targets"
+	}
+	return &UsageError{Cmd: cmd, Msg: fmt.Sprintf("flags must come before %s: %s", what, strings.Join(late, " "))}
 }
 
 // exitCode prints err, if any, and maps it to an exit status.
@@ -217,7 +245,9 @@ func exitCode(ctx context.Context, cmd *Command, err error) int {
 			err = cause
 		}
 	}
-	fmt.Fprintf(Stderr, "goremover: %v\n", err)
+	// A load or syntax error starts with the position of the file the
+	// go command named: make it relative, as the go command would.
+	fmt.Fprintf(Stderr, "goremover: %s\n", relMessage(commandDir(cmd), err.Error()))
 	return exitError
 }
 

@@ -23,7 +23,7 @@ import (
 )
 
 var cmdRm = &Command{
-	UsageLine: "goremover rm [-C dir] [-n] [-json] [-verify mode] [-keep-orphans] [-allow-iota-shift] [-tags list] [-platforms list] [-v] [-m] target...",
+	UsageLine: "goremover rm [-C dir] [-n] [-json] [-verify mode] [-keep-orphans] [-allow-iota-shift] [-generated] [-tags list] [-platforms list] [-v] [-m] target...",
 	Short:     "remove code and its orphans, atomically and verified",
 	Long: `
 Rm removes the named targets, with the code that exists only for them, as
@@ -58,6 +58,15 @@ Files that were gofmt'd stay gofmt'd; others keep their layout.
 
 The -keep-orphans flag removes only the targets and the tests named
 after them.
+
+Rm does not edit or delete a generated file, one with a line
+"// Code generated ... DO NOT EDIT." before its package clause, as the
+go command recognises them: the next run of its generator would undo
+the change. It names the file and, when it can tell, the //go:generate
+line that makes it (the package's line that names the file, or its only
+one), and exits 1 without changing anything. Deleting a package whose
+every Go file is generated is refused too. The -generated flag makes rm
+edit and delete generated files like any other.
 
 The -n flag (or -dry-run) prints the change as a unified diff (git apply
 accepts it) and writes nothing.
@@ -116,6 +125,7 @@ var (
 	rmDryRun      bool
 	rmKeepOrphans bool
 	rmAllowIota   bool
+	rmGenerated   bool
 	rmModule      bool
 	rmVerify      string
 )
@@ -127,6 +137,7 @@ func init() {
 	cmdRm.Flag.BoolVar(&rmDryRun, "dry-run", false, "same as -n")
 	cmdRm.Flag.BoolVar(&rmKeepOrphans, "keep-orphans", false, "remove only the targets and the tests named after them")
 	cmdRm.Flag.BoolVar(&rmAllowIota, "allow-iota-shift", false, "allow removals that change the iota value of kept constants")
+	cmdRm.Flag.BoolVar(&rmGenerated, "generated", false, "edit and delete generated files (// Code generated ... DO NOT EDIT.) too")
 	cmdRm.Flag.BoolVar(&rmModule, "m", false, "targets are module paths")
 	cmdRm.Flag.StringVar(&rmVerify, "verify", "typecheck", "verify with `mode`: typecheck, build or test")
 	commands = append(commands, cmdRm)
@@ -180,6 +191,7 @@ func runRm(ctx context.Context, cmd *Command, args []string) (err error) {
 		rem, err = remove.Compute(sess.ws, sess.x, targets, &remove.Options{
 			KeepOrphans:    rmKeepOrphans,
 			AllowIotaShift: rmAllowIota,
+			Generated:      rmGenerated,
 			Names: func(paths []string) map[string]string {
 				return load.PackageNames(ctx, sess.ws, paths, &sess.opts.Load)
 			},
@@ -190,6 +202,17 @@ func runRm(ctx context.Context, cmd *Command, args []string) (err error) {
 				iota.Pos = rel
 			}
 			return &BlockedError{Msg: "cannot remove: " + err.Error()}
+		}
+		var gen *remove.GeneratedError
+		if errors.As(err, &gen) {
+			for i := range gen.Files {
+				g := &gen.Files[i]
+				g.File = relPath(sess.cwd, g.File)
+				if g.DirectiveFile != "" {
+					g.DirectiveFile = relPath(sess.cwd, g.DirectiveFile)
+				}
+			}
+			return &BlockedError{Msg: gen.Error()}
 		}
 		if err != nil {
 			return err
@@ -298,6 +321,9 @@ func rmVerifyApplied(ctx context.Context, sess *session, mode verify.Mode, scope
 	}
 	if len(errs) == 0 {
 		return nil
+	}
+	for i, e := range errs {
+		errs[i] = relMessage(sess.cwd, e)
 	}
 	what := report.Plural(len(errs), "new error")
 	if mode == verify.Test {

@@ -62,7 +62,7 @@ func openSession(ctx context.Context, f *buildFlags) (*session, error) {
 	if len(st.Unsat) > 0 {
 		fmt.Fprintf(Stderr, "goremover: warning: %d files are compiled by no analysed configuration: %s\n", len(st.Unsat), strings.Join(st.Unsat, " "))
 	}
-	warnErrors(x, f.verbose)
+	warnErrors(x, cwd, f.verbose)
 	return sess, nil
 }
 
@@ -129,7 +129,7 @@ func (sess *session) resolve(specs []target.Spec) ([]*target.Target, error) {
 
 // warnErrors reports packages that did not type-check: they are analysed
 // as far as possible.
-func warnErrors(x *index.Index, verbose bool) {
+func warnErrors(x *index.Index, cwd string, verbose bool) {
 	n := 0
 	for _, p := range x.Packages {
 		if len(p.Errors) == 0 {
@@ -137,7 +137,7 @@ func warnErrors(x *index.Index, verbose bool) {
 		}
 		n++
 		if verbose || n <= 3 {
-			fmt.Fprintf(Stderr, "goremover: warning: %s has errors (analysed as far as possible): %s\n", p.Path, p.Errors[0])
+			fmt.Fprintf(Stderr, "goremover: warning: %s has errors (analysed as far as possible): %s\n", p.Path, relMessage(cwd, p.Errors[0]))
 		}
 	}
 	if n > 3 && !verbose {

@@ -203,7 +203,9 @@ func (c *Checked) checkHost(ctx context.Context, ws *WorkingSet, dirs []*Dir, fs
 					continue
 				}
 				for _, e := range dep.Errors {
-					if e.Kind == packages.ListError && !strings.Contains(e.Msg, "build constraints exclude") {
+					// A dependency that does not compile is a type
+					// error (a warning), not one that cannot be loaded.
+					if e.Kind == packages.ListError && !strings.Contains(e.Msg, "build constraints exclude") && !compilerOutput(e) {
 						pos := fset.Position(spec.Path.Pos())
 						return &Error{Pos: fmt.Sprintf("%s:%d:%d", pos.Filename, pos.Line, pos.Column), Msg: goListLine(e.Msg)}
 					}

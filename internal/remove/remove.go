@@ -53,6 +53,7 @@ import (
 type Options struct {
 	KeepOrphans    bool // remove only the targets and their own tests
 	AllowIotaShift bool // let removing a constant shift the iota of others
+	Generated      bool // edit and delete generated files too (see GeneratedError)
 	// Names returns the package names of import paths (nil: guessed
 	// from the paths).
 	Names func(paths []string) map[string]string
@@ -146,6 +147,11 @@ func Compute(ws *load.WorkingSet, x *index.Index, targets []*target.Target, opts
 	}
 	if err := c.deletePackages(r); err != nil {
 		return nil, err
+	}
+	if !opts.Generated {
+		if err := c.checkGenerated(r); err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
 }

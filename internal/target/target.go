@@ -12,9 +12,9 @@ package target
 
 import (
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -102,8 +102,29 @@ func Parse(arg string, module bool) (Spec, error) {
 	if strings.Contains(arg, "//") || strings.HasSuffix(arg, "/") && arg != "/" {
 		return s, &Error{Arg: arg, Msg: "malformed target: empty path element"}
 	}
+	if err := emptyName(arg); err != nil {
+		return s, err
+	}
 	s.Form, s.Path = FormPath, arg
 	return s, nil
+}
+
+// emptyName returns the error for a target that ends in a dot after a
+// package path or a type, "./pay." or "./pay.Client.", and nil for any
+// other. No import path element ends in a dot, so the name is missing.
+func emptyName(arg string) error {
+	elem := arg[strings.LastIndex(arg, "/")+1:]
+	if !strings.HasSuffix(elem, ".") || elem == "." || elem == ".." {
+		return nil
+	}
+	base := strings.TrimRight(arg, ".")
+	name := strings.TrimRight(elem, ".")
+	if i := strings.LastIndex(name, "."); i >= 0 {
+		// pay.Client.: a member of Client (unless pay.Client is a
+		// directory with a dot in its name).
+		return &Error{Arg: arg, Msg: fmt.Sprintf("empty method or field name after %s.; name a method or field (%s.Name) or the type (%s)", name[i+1:], base, base)}
+	}
+	return &Error{Arg: arg, Msg: fmt.Sprintf("empty declaration name after the package path; name a declaration (%s.Name) or the package (%s)", base, base)}
 }
 
 // checkModulePath accepts what `go list -m` does: any module path,
@@ -259,6 +280,10 @@ func (r *Resolver) path(s Spec) (*Target, error) {
 		}
 		return r.symbol(s, m.pkg, strings.Join(m.sym, "."))
 	case firstPkg != nil:
+		// ./pay/pay.go is the package pay and a symbol "go".
+		if err := r.goFile(s); err != nil {
+			return nil, err
+		}
 		return nil, r.unknownSymbol(s, firstPkg, strings.Join(firstSym, "."))
 	}
 	return nil, r.unknownPackage(s)
@@ -303,63 +328,135 @@ func dedupKeys(ks []index.Key) []index.Key {
 	return out
 }
 
+// unknownSymbol is the error for sym, not declared in p. Its candidates
+// are p's declarations nearest to sym, element by element (for T.M with
+// T right, the members of T nearest to M), then the methods and fields
+// of other types named like sym's last element.
 func (r *Resolver) unknownSymbol(s Spec, p *index.Package, sym string) error {
-	// Candidates: same name in any case, the last element of sym as a
-	// method or field of another type, or sym's first element's members.
-	last := sym
-	if i := strings.LastIndex(sym, "."); i >= 0 {
-		last = sym[i+1:]
-	}
-	var cands []string
-	seen := map[string]bool{}
+	want := strings.Split(sym, ".")
+	last := want[len(want)-1]
+	var cands ranked
 	for _, d := range p.Decls {
-		n := d.Key.Path
-		if seen[n] {
+		if d.Name == "_" {
 			continue
 		}
-		if strings.EqualFold(n, sym) || strings.EqualFold(d.Name, last) {
-			seen[n] = true
-			cands = append(cands, d.Key.Pkg+"."+n)
+		name := d.Key.Pkg + "." + d.Key.Path
+		if score, ok := closeTo(want, strings.Split(d.Key.Path, ".")); ok {
+			cands.add(name, score)
+		} else if strings.EqualFold(d.Name, last) {
+			cands.add(name, farther+distance(d.Key.Path, sym))
 		}
-	}
-	sort.Strings(cands)
-	if len(cands) > 10 {
-		cands = cands[:10]
 	}
 	msg := fmt.Sprintf("no declaration %s in package %s", sym, p.Path)
-	if len(cands) > 0 {
+	list := cands.list()
+	if len(list) > 0 {
 		msg += "; did you mean"
 	}
-	return &Error{Arg: s.Arg, Msg: msg, Candidates: cands}
+	return &Error{Arg: s.Arg, Msg: msg, Candidates: list}
 }
 
+// unknownPackage is the error for a path that names no package of the
+// working set, with or without a symbol. Its candidates are the
+// packages whose paths are nearest to the written one, element by
+// element: the whole import path for a directory, the last elements for
+// an import path (so that internal/pay finds example.com/m/internal/pay),
+// then the packages whose last element or name is the written one's.
 func (r *Resolver) unknownPackage(s Spec) error {
 	p := s.Path
-	// Suggest packages whose last element matches.
-	first := p
-	if i := strings.LastIndex(p, "/"); i >= 0 {
-		first = p[i+1:]
-	}
-	first, _, _ = strings.Cut(first, ".")
-	var cands []string
-	for _, pkg := range r.X.Packages {
-		if path.Base(pkg.Path) == first || pkg.Name == first {
-			cands = append(cands, pkg.Path)
-		}
-	}
-	if len(cands) > 10 {
-		cands = cands[:10]
+	if err := r.goFile(s); err != nil {
+		return err
 	}
 	msg := "no such package in the working set"
-	if IsLocal(p) {
+	local := IsLocal(p)
+	if local {
 		if _, err := r.importPath(s, p); err != nil {
 			msg = err.(*Error).Msg
 		}
 	}
-	if len(cands) > 0 {
+	head, tail := "", p
+	if i := strings.LastIndex(p, "/"); i >= 0 {
+		head, tail = p[:i+1], p[i+1:]
+	}
+	parts := strings.Split(tail, ".")
+	if local && (tail == "." || tail == "..") {
+		parts = []string{tail}
+	}
+	var cands ranked
+	for k := len(parts); k >= 1; k-- {
+		if parts[k-1] == "" {
+			continue
+		}
+		written, sym := head+strings.Join(parts[:k], "."), strings.Join(parts[k:], ".")
+		if local {
+			ip, err := r.importPath(s, written)
+			if err != nil {
+				continue
+			}
+			written = ip
+		}
+		want := strings.Split(written, "/")
+		for _, pkg := range r.X.Packages {
+			have := strings.Split(pkg.Path, "/")
+			if !local && len(have) > len(want) {
+				have = have[len(have)-len(want):]
+			}
+			if score, ok := closeTo(want, have); ok {
+				cands.add(r.withSymbol(pkg, sym), score)
+			} else if pkg.Name == parts[0] || have[len(have)-1] == parts[0] {
+				cands.add(r.withSymbol(pkg, strings.Join(parts[1:], ".")), farther)
+			}
+		}
+	}
+	list := cands.list()
+	if len(list) > 0 {
 		msg += "; did you mean"
 	}
-	return &Error{Arg: s.Arg, Msg: msg, Candidates: cands}
+	return &Error{Arg: s.Arg, Msg: msg, Candidates: list}
+}
+
+// withSymbol returns pkg's path followed by sym, or by the declaration
+// of pkg nearest to sym, or alone if sym is empty or nothing is near.
+func (r *Resolver) withSymbol(pkg *index.Package, sym string) string {
+	if sym == "" {
+		return pkg.Path
+	}
+	want := strings.Split(sym, ".")
+	best, bestScore := "", 0
+	for _, d := range pkg.Decls {
+		if d.Key.Pkg != pkg.Path || d.Name == "_" {
+			continue
+		}
+		score, ok := closeTo(want, strings.Split(d.Key.Path, "."))
+		if ok && (best == "" || score < bestScore || score == bestScore && d.Key.Path < best) {
+			best, bestScore = d.Key.Path, score
+		}
+	}
+	if best == "" {
+		return pkg.Path
+	}
+	return pkg.Path + "." + best
+}
+
+// goFile returns the error for a target that names a Go file rather
+// than its package, or nil. It is only asked once the path names no
+// package: a directory may end in .go (github.com/nats-io/nats.go).
+func (r *Resolver) goFile(s Spec) error {
+	p := s.Path
+	if !strings.HasSuffix(p, ".go") {
+		return nil
+	}
+	abs := filepath.FromSlash(p)
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(r.Cwd, abs)
+	}
+	if fi, err := os.Stat(abs); err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	dir := path.Dir(filepath.ToSlash(p))
+	if !IsLocal(dir) {
+		dir = "./" + dir
+	}
+	return &Error{Arg: s.Arg, Msg: fmt.Sprintf("a Go file is not a target; name its package (%s) or a declaration in it by position (%s:LINE:COL)", dir, p)}
 }
 
 func (r *Resolver) pattern(s Spec) (*Target, error) {
