@@ -18,6 +18,7 @@ import (
 	"text/template"
 
 	"github.com/goremover/goremover/internal/progress"
+	"github.com/goremover/goremover/internal/session"
 )
 
 // A Command is a goremover subcommand, documented in the style of the go
@@ -48,13 +49,6 @@ const (
 	exitBlocked = 1
 	exitError   = 2
 )
-
-// BlockedError reports that a command found what it looks for (a target
-// that is not safe, a failing gate): exit status 1. Its message, if any,
-// has already been printed.
-type BlockedError struct{ Msg string }
-
-func (e *BlockedError) Error() string { return e.Msg }
 
 // UsageError is a command-line usage error: exit 2 with the usage line.
 type UsageError struct {
@@ -227,6 +221,9 @@ func exitCode(ctx context.Context, cmd *Command, err error) int {
 	}
 	var blocked *BlockedError
 	if errors.As(err, &blocked) {
+		for _, l := range blocked.Lines {
+			fmt.Fprintf(Stderr, "\t%s\n", l)
+		}
 		if blocked.Msg != "" {
 			fmt.Fprintf(Stderr, "goremover: %s\n", blocked.Msg)
 		}
@@ -247,7 +244,7 @@ func exitCode(ctx context.Context, cmd *Command, err error) int {
 	}
 	// A load or syntax error starts with the position of the file the
 	// go command named: make it relative, as the go command would.
-	fmt.Fprintf(Stderr, "goremover: %s\n", relMessage(commandDir(cmd), err.Error()))
+	fmt.Fprintf(Stderr, "goremover: %s\n", session.RelMessage(commandDir(cmd), err.Error()))
 	return exitError
 }
 

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/goremover/goremover/internal/load"
 	"github.com/goremover/goremover/internal/modfix"
 	"github.com/goremover/goremover/internal/report"
+	"github.com/goremover/goremover/internal/session"
 	"github.com/goremover/goremover/internal/txn"
 )
 
@@ -287,7 +289,7 @@ func doctorApply(ctx context.Context, cwd string, d *modfix.Diagnosis, display f
 	if err != nil {
 		return err
 	}
-	res := &doctorFixResult{applyResult: applyResult{Removed: []string{}, Files: []fileJSON{}}, Fixed: fixed, Remaining: remaining}
+	res := &doctorFixResult{applyResult: newApplyResult(), Fixed: fixed, Remaining: remaining}
 	if res.Fixed == nil {
 		res.Fixed = []*report.Finding{}
 	}
@@ -318,27 +320,30 @@ func doctorApply(ctx context.Context, cwd string, d *modfix.Diagnosis, display f
 		return blocked
 	}
 	var after *modfix.Diagnosis // the tree after the fix
-	c := &change{ws: d.WS, cwd: cwd, set: set, meta: txn.Meta{Command: "doctor --fix"}, dryRun: doctorDryRun, json: doctorJSON, res: &res.applyResult, checked: "doctor",
+	c := &session.Change{WS: d.WS, Cwd: cwd, Set: set, Meta: txn.Meta{Command: "doctor --fix"}, DryRun: doctorDryRun, Checked: "doctor",
 		// Every fixable finding is gone and no new error appeared.
-		verify: func(ctx context.Context) error {
+		Verify: func(ctx context.Context) error {
 			var err error
 			after, err = modfix.Diagnose(ctx, d.WS.Root, opts)
 			if err != nil {
 				return err
 			}
 			if err := checkFixed(d.Findings, after.Findings); err != nil {
-				return &checkFailure{msg: "doctor -fix: " + err.Error()}
+				return &session.CheckFailure{Msg: "doctor -fix: " + err.Error()}
 			}
 			return nil
 		}}
-	if err := apply(ctx, c); err != nil {
+	a, err := session.Apply(ctx, c)
+	if err != nil {
 		return err
 	}
+	res.set(a, doctorDryRun)
 	if doctorDryRun {
 		if doctorJSON {
 			return printJSON(res)
 		}
-		return nil
+		_, err := io.WriteString(Stdout, a.Diff)
+		return err
 	}
 	// What remains is what the tree holds now, not what was left of the
 	// findings before the fix (a line the fix deleted has none).

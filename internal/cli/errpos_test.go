@@ -3,6 +3,8 @@ package cli
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/goremover/goremover/internal/session"
 )
 
 func TestRelMessage(t *testing.T) {
@@ -22,8 +24,8 @@ func TestRelMessage(t *testing.T) {
 		{"", "/m/a.go:1:2: e", "/m/a.go:1:2: e"},
 	}
 	for _, tt := range tests {
-		if got := relMessage(filepath.FromSlash(tt.cwd), tt.msg); got != tt.want {
-			t.Errorf("relMessage(%q, %q) = %q, want %q", tt.cwd, tt.msg, got, tt.want)
+		if got := session.RelMessage(filepath.FromSlash(tt.cwd), tt.msg); got != tt.want {
+			t.Errorf("session.RelMessage(%q, %q) = %q, want %q", tt.cwd, tt.msg, got, tt.want)
 		}
 	}
 }

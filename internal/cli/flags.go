@@ -2,13 +2,11 @@ package cli
 
 import (
 	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/goremover/goremover/internal/buildcfg"
-	"github.com/goremover/goremover/internal/index"
 	"github.com/goremover/goremover/internal/load"
+	"github.com/goremover/goremover/internal/session"
 )
 
 // buildFlagsDoc documents the flags of addBuildFlags (but -json), for
@@ -49,31 +47,15 @@ func (f *buildFlags) cwd() (string, error) {
 
 // workDir returns dir (default: the current directory) as an absolute
 // path with no symbolic link in it, as the go command reports paths.
-func workDir(dir string) (string, error) {
-	if dir == "" {
-		d, err := os.Getwd()
-		if err != nil {
-			return "", err
-		}
-		dir = d
-	}
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	if real, err := filepath.EvalSymlinks(dir); err == nil {
-		dir = real
-	}
-	return dir, nil
-}
+func workDir(dir string) (string, error) { return session.WorkDir(dir) }
 
-// indexOptions turns the flags into index options.
-func (f *buildFlags) indexOptions() (*index.Options, error) {
-	opts := &index.Options{CacheDir: index.DefaultCacheDir(), Stats: &index.Stats{}}
+// sessionOptions turns the flags into session options.
+func (f *buildFlags) sessionOptions() (*session.Options, error) {
+	opts := &session.Options{Dir: f.dir, Say: say, Verbose: f.verbose}
 	if f.tags != "" {
 		for _, t := range strings.Split(f.tags, ",") {
 			if t = strings.TrimSpace(t); t != "" {
-				opts.Load.Tags = append(opts.Load.Tags, t)
+				opts.Tags = append(opts.Tags, t)
 			}
 		}
 	}
@@ -82,7 +64,7 @@ func (f *buildFlags) indexOptions() (*index.Options, error) {
 		if err != nil {
 			return nil, &load.Error{Msg: "-platforms: " + err.Error()}
 		}
-		opts.Load.Platforms = ps
+		opts.Platforms = ps
 	}
 	return opts, nil
 }

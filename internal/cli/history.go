@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/goremover/goremover/internal/report"
+	"github.com/goremover/goremover/internal/session"
 
 	"github.com/goremover/goremover/internal/load"
 	"github.com/goremover/goremover/internal/txn"
@@ -199,11 +200,11 @@ func runHistory(ctx context.Context, cmd *Command, args []string) error {
 		s    *txn.Snapshot
 	}
 	var snaps []rooted
-	for _, root := range snapshotRoots(cwd, ws) {
+	for _, root := range session.SnapshotRoots(cwd, ws) {
 		// recoverFirst has reported the records it ignored.
 		h, _, err := txn.History(root)
 		if err != nil {
-			return rootError(cwd, root, err)
+			return session.RootError(cwd, root, err)
 		}
 		for _, s := range h {
 			snaps = append(snaps, rooted{root, s})
@@ -216,7 +217,7 @@ func runHistory(ctx context.Context, cmd *Command, args []string) error {
 		if root == ws.Root {
 			return ""
 		}
-		return relPath(cwd, root)
+		return session.RelPath(cwd, root)
 	}
 	if historyFlags.json {
 		type jsonSnap struct {
@@ -273,10 +274,10 @@ func runRollback(ctx context.Context, cmd *Command, args []string) error {
 	root := ws.Root
 	if id != "" {
 		root = ""
-		for _, r := range snapshotRoots(cwd, ws) {
+		for _, r := range session.SnapshotRoots(cwd, ws) {
 			h, _, err := txn.History(r)
 			if err != nil {
-				return rootError(cwd, r, err)
+				return session.RootError(cwd, r, err)
 			}
 			if slices.ContainsFunc(h, func(s *txn.Snapshot) bool { return s.ID == id }) {
 				root = r
@@ -306,19 +307,19 @@ func runRollback(ctx context.Context, cmd *Command, args []string) error {
 	var kept, saved []string
 	for _, c := range s.Conflicts {
 		if c.Forced {
-			saved = append(saved, conflictLine(cwd, root, c))
+			saved = append(saved, session.ConflictLine(cwd, root, c))
 		} else {
-			kept = append(kept, conflictLine(cwd, root, c))
+			kept = append(kept, session.ConflictLine(cwd, root, c))
 		}
 	}
 	if rollbackFlags.json {
 		out := struct {
-			Snapshot  string         `json:"snapshot"`
-			Files     []snapFileJSON `json:"files"`
-			Conflicts []conflictJSON `json:"conflicts,omitempty"`
+			Snapshot  string                 `json:"snapshot"`
+			Files     []snapFileJSON         `json:"files"`
+			Conflicts []session.ConflictInfo `json:"conflicts,omitempty"`
 		}{Snapshot: s.ID, Files: snapFilesJSON(s.Files)}
 		for _, c := range s.Conflicts {
-			out.Conflicts = append(out.Conflicts, conflictJSON{File: c.File, Saved: c.Saved, Why: c.Reason})
+			out.Conflicts = append(out.Conflicts, session.ConflictInfo{File: c.File, Saved: c.Saved, Why: c.Reason})
 		}
 		if err := printJSON(out); err != nil {
 			return err
@@ -341,7 +342,15 @@ func runRollback(ctx context.Context, cmd *Command, args []string) error {
 	}
 	if len(kept) > 0 {
 		return &BlockedError{Msg: fmt.Sprintf("rolled back %s except %s that could not be restored, kept as %s:\n\t%s",
-			s.ID, report.Plural(len(kept), "path"), pick(len(kept) == 1, "it is", "they are"), strings.Join(kept, "\n\t"))}
+			s.ID, report.Plural(len(kept), "path"), itIs(len(kept)), strings.Join(kept, "\n\t"))}
 	}
 	return nil
+}
+
+// itIs returns "it is" or "they are", for n paths.
+func itIs(n int) string {
+	if n == 1 {
+		return "it is"
+	}
+	return "they are"
 }

@@ -3,9 +3,7 @@ package cli
 import (
 	"context"
 
-	"github.com/goremover/goremover/internal/impact"
-	"github.com/goremover/goremover/internal/load"
-	"github.com/goremover/goremover/internal/target"
+	"github.com/goremover/goremover/internal/session"
 )
 
 var cmdImpact = &Command{
@@ -91,7 +89,7 @@ func runImpact(ctx context.Context, cmd *Command, args []string) error {
 	if len(args) == 0 {
 		return &UsageError{Cmd: cmd, Msg: "no targets"}
 	}
-	specs, err := parseTargets(args, impactModule)
+	specs, err := session.ParseTargets(args, impactModule)
 	if err != nil {
 		return err
 	}
@@ -99,32 +97,16 @@ func runImpact(ctx context.Context, cmd *Command, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer sess.close(false) // impact writes nothing
-	targets, err := sess.resolve(specs)
+	defer sess.Close(false) // impact writes nothing
+	targets, err := sess.Resolve(specs)
 	if err != nil {
 		return err
 	}
-	var results []*impact.Result
-	var mods []string
-	for _, t := range targets {
-		results = append(results, impact.Analyze(sess.x, sess.ws, t))
-		if t.Module != "" {
-			mods = append(mods, t.Module)
-		}
+	results, err := sess.Impact(ctx, targets)
+	if err != nil {
+		return err
 	}
-	if len(mods) > 0 {
-		// Dependencies that import the module keep it required.
-		deps, err := load.DepImports(ctx, sess.ws, mods, &sess.opts.Load)
-		if err != nil {
-			return err
-		}
-		for _, res := range results {
-			if res.Target.Module != "" {
-				impact.AddDepImports(res, deps)
-			}
-		}
-	}
-	p := &impact.Printer{X: sess.x, WS: sess.ws, Cwd: sess.cwd}
+	p := sess.Printer()
 	if impactFlags.json {
 		err = p.JSON(Stdout, results)
 	} else {
@@ -139,18 +121,4 @@ func runImpact(ctx context.Context, cmd *Command, args []string) error {
 		}
 	}
 	return nil
-}
-
-// parseTargets parses the command line's targets (module paths with
-// module), before anything is loaded: a malformed one fails fast.
-func parseTargets(args []string, module bool) ([]target.Spec, error) {
-	specs := make([]target.Spec, 0, len(args))
-	for _, a := range args {
-		s, err := target.Parse(a, module)
-		if err != nil {
-			return nil, err
-		}
-		specs = append(specs, s)
-	}
-	return specs, nil
 }

@@ -3,21 +3,18 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"path/filepath"
-	"sort"
+	"io"
 	"strings"
 
 	"github.com/goremover/goremover/internal/report"
+	"github.com/goremover/goremover/internal/session"
 
 	"github.com/goremover/goremover/internal/edit"
 	"github.com/goremover/goremover/internal/impact"
 	"github.com/goremover/goremover/internal/index"
 	"github.com/goremover/goremover/internal/load"
-	"github.com/goremover/goremover/internal/modfix"
 	"github.com/goremover/goremover/internal/remove"
-	"github.com/goremover/goremover/internal/target"
 	"github.com/goremover/goremover/internal/txn"
 	"github.com/goremover/goremover/internal/verify"
 )
@@ -156,7 +153,7 @@ type rmResult struct {
 }
 
 func newRmResult() *rmResult {
-	return &rmResult{applyResult: applyResult{Removed: []string{}, Files: []fileJSON{}}}
+	return &rmResult{applyResult: newApplyResult()}
 }
 
 func runRm(ctx context.Context, cmd *Command, args []string) (err error) {
@@ -167,7 +164,7 @@ func runRm(ctx context.Context, cmd *Command, args []string) (err error) {
 	if err != nil {
 		return &UsageError{Cmd: cmd, Msg: err.Error()}
 	}
-	specs, err := parseTargets(args, rmModule)
+	specs, err := session.ParseTargets(args, rmModule)
 	if err != nil {
 		return err
 	}
@@ -176,57 +173,21 @@ func runRm(ctx context.Context, cmd *Command, args []string) (err error) {
 		return err
 	}
 	// On any exit but an applied change, the tree is as rm found it.
-	defer func() { sess.close(err == nil && !rmDryRun) }()
-	targets, err := sess.resolve(specs)
+	defer func() { sess.Close(err == nil && !rmDryRun) }()
+	targets, err := sess.Resolve(specs)
 	if err != nil {
 		return err
 	}
-	p := &impact.Printer{X: sess.x, WS: sess.ws, Cwd: sess.cwd}
-	var rem *remove.Removal
-	if rmModule {
-		if rem, err = rmModules(ctx, sess, p, targets); err != nil {
-			return err
-		}
-	} else {
-		rem, err = remove.Compute(sess.ws, sess.x, targets, &remove.Options{
-			KeepOrphans:    rmKeepOrphans,
-			AllowIotaShift: rmAllowIota,
-			Generated:      rmGenerated,
-			Names: func(paths []string) map[string]string {
-				return load.PackageNames(ctx, sess.ws, paths, &sess.opts.Load)
-			},
-		})
-		var iota *remove.IotaError
-		if errors.As(err, &iota) {
-			if rel, rerr := filepath.Rel(sess.cwd, iota.Pos); rerr == nil {
-				iota.Pos = rel
-			}
-			return &BlockedError{Msg: "cannot remove: " + err.Error()}
-		}
-		var gen *remove.GeneratedError
-		if errors.As(err, &gen) {
-			for i := range gen.Files {
-				g := &gen.Files[i]
-				g.File = relPath(sess.cwd, g.File)
-				if g.DirectiveFile != "" {
-					g.DirectiveFile = relPath(sess.cwd, g.DirectiveFile)
-				}
-			}
-			return &BlockedError{Msg: gen.Error()}
-		}
-		if err != nil {
-			return err
-		}
-		if len(rem.Blocked) > 0 {
-			return rmBlocked(p, rem.Blocked)
-		}
-		for _, g := range rem.Guesses {
-			fmt.Fprintf(Stderr, "goremover: warning: %s: %s may reach what is removed (a guess; it does not block)\n", p.Display(g.Pos), g.Note)
-		}
-		warn := func(msg string) { fmt.Fprintf(Stderr, "goremover: warning: %s\n", msg) }
-		if err := modfix.AddTidy(ctx, sess.ws, sess.x, rem.Set, warn); err != nil {
-			return err
-		}
+	rem, err := sess.Removal(ctx, targets, &session.RemoveOptions{
+		KeepOrphans:    rmKeepOrphans,
+		AllowIotaShift: rmAllowIota,
+		Generated:      rmGenerated,
+	})
+	if err != nil {
+		return err
+	}
+	if len(rem.Blocked) > 0 {
+		return rmBlocked(sess.Printer(), rem.Blocked)
 	}
 	res := newRmResult()
 	for _, t := range targets {
@@ -240,96 +201,33 @@ func runRm(ctx context.Context, cmd *Command, args []string) (err error) {
 	if rem.Set.Len() == 0 {
 		return &load.Error{Msg: "nothing to remove"}
 	}
-	c := &change{ws: sess.ws, cwd: sess.cwd, set: rem.Set, meta: txn.Meta{Command: "rm", Targets: args},
-		dryRun: rmDryRun, json: rmFlags.json, res: &res.applyResult, checked: string(mode)}
+	c := &session.Change{WS: sess.WS, Cwd: sess.Cwd, Set: rem.Set, Meta: txn.Meta{Command: "rm", Targets: args},
+		DryRun: rmDryRun, Checked: string(mode)}
 	if !rmDryRun {
 		if AfterCompute != nil {
 			AfterCompute(rem.Set)
 		}
-		scope := verify.Affected(sess.x.Dirs, changedPaths(rem.Set), nil)
-		// The baseline: what the index's own type checks found, or what
-		// go build or go test say of the tree as it is.
-		before := &rmBaseline{errs: verify.IndexErrors(sess.x, scope)}
-		if mode != verify.Typecheck {
-			if before.out, err = verify.Command(ctx, sess.ws, mode, scope, sess.opts.Load.Env); err != nil {
-				return err
-			}
-		}
 		// Verification runs inside the transaction: a crash while it
 		// runs is rolled back by the next goremover command, like one
 		// during the writes.
-		c.verify = func(ctx context.Context) error {
-			return rmVerifyApplied(ctx, sess, mode, scope, before)
+		if c.Verify, err = sess.Verifier(ctx, rem.Set, mode); err != nil {
+			return err
 		}
 	}
-	if err := apply(ctx, c); err != nil {
+	a, err := session.Apply(ctx, c)
+	if err != nil {
 		return err
 	}
-	if rmFlags.json {
+	res.set(a, rmDryRun)
+	switch {
+	case rmFlags.json:
 		return printJSON(res)
+	case rmDryRun:
+		_, err := io.WriteString(Stdout, a.Diff)
+		return err
 	}
-	if !rmDryRun {
-		rmPrintText(sess, rem, res)
-	}
+	rmPrintText(rem, res)
 	return nil
-}
-
-// rmModules computes the removal of one module requirement (rm -m).
-// What blocks it is printed as for a symbol removal.
-func rmModules(ctx context.Context, sess *session, p *impact.Printer, targets []*target.Target) (*remove.Removal, error) {
-	if len(targets) != 1 {
-		return nil, &load.Error{Msg: "rm -m removes one module at a time"}
-	}
-	t := targets[0]
-	set, err := modfix.RemoveModule(ctx, sess.ws, sess.x, t)
-	var blocked *modfix.BlockedError
-	if errors.As(err, &blocked) {
-		if blocked.Reason == "" {
-			return nil, rmBlocked(p, []*impact.Result{blocked.Result})
-		}
-		return nil, &BlockedError{Msg: blocked.Error() + "; nothing was changed"}
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &remove.Removal{Set: set, Items: []remove.Item{{Key: t.Key, Kind: index.ModuleKind, Why: "target"}}}, nil
-}
-
-// rmBaseline is what verification compares against.
-type rmBaseline struct {
-	errs *verify.Errors  // typecheck
-	out  *verify.Outcome // build, test
-}
-
-// rmVerifyApplied verifies the applied change: it fails with a
-// *checkFailure if the change brings a new type error, or a new build,
-// vet or test failure.
-func rmVerifyApplied(ctx context.Context, sess *session, mode verify.Mode, scope *verify.Scope, before *rmBaseline) error {
-	var errs []string
-	if mode == verify.Typecheck {
-		after, err := verify.TypeErrors(ctx, sess.ws, scope, sess.opts.Load)
-		if err != nil {
-			return err
-		}
-		errs = verify.New(before.errs, after)
-	} else {
-		after, err := verify.Command(ctx, sess.ws, mode, scope, sess.opts.Load.Env)
-		if err != nil {
-			return err
-		}
-		errs = verify.Regressions(before.out, after)
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	for i, e := range errs {
-		errs[i] = relMessage(sess.cwd, e)
-	}
-	what := report.Plural(len(errs), "new error")
-	if mode == verify.Test {
-		what = report.Plural(len(errs), "new failure")
-	}
-	return &checkFailure{msg: fmt.Sprintf("verification (%s) failed (%s)", mode, what), lines: errs}
 }
 
 func rmBlocked(p *impact.Printer, blocked []*impact.Result) error {
@@ -359,7 +257,7 @@ func rmBlocked(p *impact.Printer, blocked []*impact.Result) error {
 	return &BlockedError{Msg: fmt.Sprintf("cannot remove %s: %s %s; nothing was changed", strings.Join(names, ", "), report.Plural(n, "reference"), verb)}
 }
 
-func rmPrintText(sess *session, rem *remove.Removal, res *rmResult) {
+func rmPrintText(rem *remove.Removal, res *rmResult) {
 	for _, it := range rem.Items {
 		what := keyName(it.Key)
 		switch it.Kind {
@@ -398,28 +296,4 @@ func printJSON(v any) error {
 	}
 	_, err = Stdout.Write(append(b, '\n'))
 	return err
-}
-
-func changedPaths(s *edit.Set) []string {
-	var out []string
-	for _, f := range s.Files() {
-		out = append(out, f.Path)
-	}
-	return out
-}
-
-// modFiles returns the module files every snapshot keeps: go.mod, go.sum,
-// go.work, go.work.sum and vendor/modules.txt.
-func modFiles(ws *load.WorkingSet) []string {
-	var out []string
-	for _, m := range ws.Modules {
-		for _, n := range []string{"go.mod", "go.sum", filepath.Join("vendor", "modules.txt")} {
-			out = append(out, filepath.Join(m.Dir, n))
-		}
-	}
-	if ws.Work != "" {
-		out = append(out, ws.Work, ws.Work+".sum")
-	}
-	sort.Strings(out)
-	return out
 }

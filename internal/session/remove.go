@@ -1,0 +1,149 @@
+// This file computes what a removal changes (rm, rm -m, the library's
+// Remove) and how the applied change is verified.
+
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/goremover/goremover/internal/edit"
+	"github.com/goremover/goremover/internal/impact"
+	"github.com/goremover/goremover/internal/index"
+	"github.com/goremover/goremover/internal/load"
+	"github.com/goremover/goremover/internal/modfix"
+	"github.com/goremover/goremover/internal/remove"
+	"github.com/goremover/goremover/internal/report"
+	"github.com/goremover/goremover/internal/target"
+	"github.com/goremover/goremover/internal/verify"
+)
+
+// RemoveOptions say what a removal takes with it.
+type RemoveOptions struct {
+	KeepOrphans    bool // only the targets and the tests named after them
+	AllowIotaShift bool // allow changing the iota value of kept constants
+	Generated      bool // allow editing generated files
+}
+
+// Removal computes the change that removes targets: symbols and packages
+// with their orphans and the go.mod and go.sum lines they leave unneeded,
+// or one module requirement (targets of target.FormModule). If a target
+// is not safe to remove, the Removal lists it in Blocked and has no
+// change. A refusal for another reason (an iota shift, a generated file,
+// go mod tidy keeping a module) is a *BlockedError.
+func (s *Session) Removal(ctx context.Context, targets []*target.Target, opts *RemoveOptions) (*remove.Removal, error) {
+	if opts == nil {
+		opts = &RemoveOptions{}
+	}
+	if len(targets) > 0 && targets[0].Module != "" {
+		return s.removeModule(ctx, targets)
+	}
+	rem, err := remove.Compute(s.WS, s.X, targets, &remove.Options{
+		KeepOrphans:    opts.KeepOrphans,
+		AllowIotaShift: opts.AllowIotaShift,
+		Generated:      opts.Generated,
+		Names: func(paths []string) map[string]string {
+			return load.PackageNames(ctx, s.WS, paths, &s.Index.Load)
+		},
+	})
+	var iota *remove.IotaError
+	if errors.As(err, &iota) {
+		iota.Pos = RelPath(s.Cwd, iota.Pos)
+		return nil, &BlockedError{Msg: "cannot remove: " + err.Error()}
+	}
+	var gen *remove.GeneratedError
+	if errors.As(err, &gen) {
+		for i := range gen.Files {
+			g := &gen.Files[i]
+			g.File = RelPath(s.Cwd, g.File)
+			if g.DirectiveFile != "" {
+				g.DirectiveFile = RelPath(s.Cwd, g.DirectiveFile)
+			}
+		}
+		return nil, &BlockedError{Msg: gen.Error()}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(rem.Blocked) > 0 {
+		return rem, nil
+	}
+	p := s.Printer()
+	for _, g := range rem.Guesses {
+		s.say(fmt.Sprintf("warning: %s: %s may reach what is removed (a guess; it does not block)", p.Display(g.Pos), g.Note))
+	}
+	warn := func(msg string) { s.say("warning: " + msg) }
+	if err := modfix.AddTidy(ctx, s.WS, s.X, rem.Set, warn); err != nil {
+		return nil, err
+	}
+	return rem, nil
+}
+
+// removeModule computes the removal of one module requirement (rm -m).
+func (s *Session) removeModule(ctx context.Context, targets []*target.Target) (*remove.Removal, error) {
+	if len(targets) != 1 {
+		return nil, &load.Error{Msg: "rm -m removes one module at a time"}
+	}
+	t := targets[0]
+	set, err := modfix.RemoveModule(ctx, s.WS, s.X, t)
+	var blocked *modfix.BlockedError
+	if errors.As(err, &blocked) {
+		if blocked.Reason == "" {
+			return &remove.Removal{Set: &edit.Set{}, Blocked: []*impact.Result{blocked.Result}}, nil
+		}
+		return nil, &BlockedError{Msg: blocked.Error() + "; nothing was changed"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &remove.Removal{Set: set, Items: []remove.Item{{Key: t.Key, Kind: index.ModuleKind, Why: "target"}}}, nil
+}
+
+// Verifier returns the verification of set once applied, in mode: its
+// baseline is taken now, from the tree as it is (the index's own type
+// errors, or what go build or go test say of it), and the function
+// returned, run inside the transaction, fails with a *CheckFailure if the
+// change brings an error or failure the baseline did not have.
+func (s *Session) Verifier(ctx context.Context, set *edit.Set, mode verify.Mode) (func(context.Context) error, error) {
+	var paths []string
+	for _, f := range set.Files() {
+		paths = append(paths, f.Path)
+	}
+	scope := verify.Affected(s.X.Dirs, paths, nil)
+	beforeErrs := verify.IndexErrors(s.X, scope)
+	var beforeOut *verify.Outcome
+	if mode != verify.Typecheck {
+		var err error
+		if beforeOut, err = verify.Command(ctx, s.WS, mode, scope, s.Index.Load.Env); err != nil {
+			return nil, err
+		}
+	}
+	return func(ctx context.Context) error {
+		var errs []string
+		if mode == verify.Typecheck {
+			after, err := verify.TypeErrors(ctx, s.WS, scope, s.Index.Load)
+			if err != nil {
+				return err
+			}
+			errs = verify.New(beforeErrs, after)
+		} else {
+			after, err := verify.Command(ctx, s.WS, mode, scope, s.Index.Load.Env)
+			if err != nil {
+				return err
+			}
+			errs = verify.Regressions(beforeOut, after)
+		}
+		if len(errs) == 0 {
+			return nil
+		}
+		for i, e := range errs {
+			errs[i] = RelMessage(s.Cwd, e)
+		}
+		what := report.Plural(len(errs), "new error")
+		if mode == verify.Test {
+			what = report.Plural(len(errs), "new failure")
+		}
+		return &CheckFailure{Msg: fmt.Sprintf("verification (%s) failed (%s)", mode, what), Lines: errs}
+	}, nil
+}
