@@ -264,6 +264,9 @@ func runRm(ctx context.Context, cmd *Command, args []string) (err error) {
 		if mode == verify.Test {
 			what = plural(len(fail.Errors), "new failure")
 		}
+		if fail.Package != "" {
+			what += " in " + fail.Package + ", the first package found broken"
+		}
 		return &BlockedError{Msg: fmt.Sprintf("verification (%s) failed (%s); the snapshot %s is restored, nothing changed", mode, what, snap.ID)}
 	}
 	if err := tx.Commit(); err != nil {
@@ -358,21 +361,14 @@ type rmBaseline struct {
 // *verify.Failure if the change brings a new type error, or a new build,
 // vet or test failure.
 func rmVerifyApplied(ctx context.Context, sess *session, mode verify.Mode, scope *verify.Scope, before *rmBaseline) error {
-	var errs []string
 	if mode == verify.Typecheck {
-		after, err := verify.TypeErrors(ctx, sess.ws, scope, sess.opts.Load)
-		if err != nil {
-			return err
-		}
-		errs = verify.New(before.errs, after)
-	} else {
-		after, err := verify.Command(ctx, sess.ws, mode, scope, sess.opts.Load.Env)
-		if err != nil {
-			return err
-		}
-		errs = verify.Regressions(before.out, after)
+		return verify.CheckTypes(ctx, sess.ws, scope, before.errs, sess.opts.Load)
 	}
-	if len(errs) > 0 {
+	after, err := verify.Command(ctx, sess.ws, mode, scope, sess.opts.Load.Env)
+	if err != nil {
+		return err
+	}
+	if errs := verify.Regressions(before.out, after); len(errs) > 0 {
 		return &verify.Failure{Mode: mode, Errors: errs}
 	}
 	return nil

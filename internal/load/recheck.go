@@ -1,0 +1,475 @@
+package load
+
+// This file type-checks the packages a change can break, after the change,
+// for verification: only their type errors matter, and it must cost far
+// less than a load of the working set.
+//
+// A load through go/packages asks the go command for export data of every
+// package it lists, which compiles the changed package and every importer
+// again (minutes on a large module whose core package changed). Instead
+// the go command only lists the import graph (no compiling), the packages
+// the change cannot reach come from the export data the build cache
+// already holds for them, and the rest is checked from source, in
+// dependency order so that importers see the changed package's new types,
+// in parallel, errors only (no types.Info, no syntax kept). The other
+// configurations are checked as Check does, against these types.
+
+import (
+	"context"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"maps"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/tools/go/gcexportdata"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/goremover/goremover/internal/buildcfg"
+)
+
+// Recheck type-checks dirs (a subset of all, the working set's
+// directories as they are now: what a change touched and every importer)
+// in every configuration, and passes each package variant's errors to
+// report as soon as it is checked: the host's in-package test variant (or
+// the package, without tests) and external test package, as Check makes
+// units, then the other configurations' units. Reported units carry no
+// syntax and no types.Info. If report returns an error, Recheck stops the
+// remaining checks and returns it.
+//
+// A package the go command cannot list, a file that does not parse, or an
+// import that cannot be loaded is an *Error, as with Check.
+func Recheck(ctx context.Context, ws *WorkingSet, all, dirs []*Dir, host buildcfg.Host, cfgs []buildcfg.Config, opts *Options, report func(*Unit) error) error {
+	if len(dirs) == 0 {
+		return nil
+	}
+	fset := token.NewFileSet()
+	r := &recheck{host: host, fset: fset, report: report, scope: map[string]*Dir{}}
+	for _, d := range dirs {
+		r.scope[d.ImportPath] = d
+	}
+	if err := r.list(ctx, ws, dirs, opts); err != nil {
+		return err
+	}
+	if err := r.exportData(ctx, ws, opts); err != nil {
+		return err
+	}
+	if err := r.checkHost(ctx); err != nil {
+		return err
+	}
+
+	// The other configurations, against the host types just checked
+	// for the changed packages and their importers.
+	c := &Checked{Host: host, Configs: cfgs}
+	byPath := map[string]*Dir{}
+	for _, d := range all {
+		byPath[d.ImportPath] = d
+	}
+	hostTypes := map[string]*types.Package{}
+	for path, t := range r.imported {
+		hostTypes[path] = t
+	}
+	for _, n := range r.nodes {
+		if n.types != nil && !strings.Contains(n.p.ID, " [") {
+			hostTypes[n.p.PkgPath] = n.types
+		}
+	}
+	for _, t := range slices.Collect(maps.Values(hostTypes)) {
+		addImports(hostTypes, t)
+	}
+	if err := c.loadMissing(ctx, ws, dirs, byPath, hostTypes, r.seen, opts); err != nil {
+		return err
+	}
+	var emitErr error
+	emit := func(u *Unit) error {
+		if emitErr == nil {
+			emitErr = report(u)
+		}
+		return emitErr
+	}
+	parsed := map[string]*ast.File{}
+	for _, cfg := range cfgs[1:] {
+		a := &altCheck{c: c, host: host, cfg: cfg, fset: fset, byPath: byPath, hostTypes: hostTypes, parsed: parsed, seen: r.seen, opts: opts, nt: map[*Dir]*types.Package{}, emit: emit}
+		for _, d := range dirs {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := a.checkDir(d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// recheck is the state of one Recheck.
+type recheck struct {
+	host   buildcfg.Host
+	fset   *token.FileSet
+	report func(*Unit) error
+	scope  map[string]*Dir // by import path
+
+	nodes map[string]*node // by package ID: the packages checked from source
+	// frontier lists the packages checked from export data that
+	// source packages import, by path, with their export files.
+	frontier map[string]*packages.Package
+	imported map[string]*types.Package // export data types, by path
+	seen     map[string]bool           // files the host units compiled
+}
+
+// node is a package variant checked from source.
+type node struct {
+	p     *packages.Package
+	deps  []*node
+	dir   *Dir // its scope directory, nil for other packages
+	unit  bool // its errors are a unit's (reported)
+	done  chan struct{}
+	types *types.Package
+}
+
+// list asks the go command for the import graph of dirs, tests included,
+// without compiling anything, and decides what is checked from source:
+// dirs' packages and whatever imports them in the graph (test variants,
+// the rare dependency that imports the working set).
+func (r *recheck) list(ctx context.Context, ws *WorkingSet, dirs []*Dir, opts *Options) error {
+	cfg := &packages.Config{
+		Context: ctx,
+		Mode:    packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports | packages.NeedDeps | packages.NeedModule,
+		Dir:     ws.Root,
+		Env:     append(os.Environ(), opts.Env...),
+		Tests:   true,
+	}
+	if len(opts.Tags) > 0 {
+		cfg.BuildFlags = []string{"-tags=" + strings.Join(opts.Tags, ",")}
+	}
+	patterns := make([]string, 0, len(dirs))
+	for _, d := range dirs {
+		patterns = append(patterns, d.Abs)
+	}
+	roots, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		return &Error{Msg: firstLine(err.Error())}
+	}
+	// The go command could not list or parse a package of the scope.
+	for _, p := range roots {
+		if r.scopeDir(p) == nil {
+			continue
+		}
+		if err := listError(p); err != nil {
+			return err
+		}
+	}
+
+	var all []*packages.Package
+	packages.Visit(roots, nil, func(p *packages.Package) { all = append(all, p) })
+	src := map[*packages.Package]bool{}
+	var mark func(p *packages.Package) bool
+	state := map[*packages.Package]int{} // 1 visiting, 2 done
+	mark = func(p *packages.Package) bool {
+		switch state[p] {
+		case 1:
+			return false // a cycle: the go command reports it
+		case 2:
+			return src[p]
+		}
+		state[p] = 1
+		need := r.scopeDir(p) != nil
+		for _, imp := range p.Imports {
+			if mark(imp) {
+				need = true
+			}
+		}
+		state[p] = 2
+		src[p] = need
+		return need
+	}
+	for _, p := range all {
+		mark(p)
+	}
+
+	r.nodes = map[string]*node{}
+	r.frontier = map[string]*packages.Package{}
+	var get func(p *packages.Package) *node
+	get = func(p *packages.Package) *node {
+		if n := r.nodes[p.ID]; n != nil {
+			return n
+		}
+		n := &node{p: p, dir: r.scopeDir(p), done: make(chan struct{})}
+		r.nodes[p.ID] = n
+		for _, imp := range p.Imports {
+			switch {
+			case imp.PkgPath == "unsafe":
+			case src[imp]:
+				n.deps = append(n.deps, get(imp))
+			default:
+				r.frontier[imp.PkgPath] = imp
+			}
+		}
+		return n
+	}
+	for _, p := range all {
+		if src[p] && !strings.HasSuffix(p.ID, ".test") {
+			get(p)
+		}
+	}
+
+	// The units, as Check makes them: per scope directory, the in-package
+	// test variant if there is one (it holds every non-test file too),
+	// else the package; and the external test package.
+	r.seen = map[string]bool{}
+	for _, n := range r.nodes {
+		if n.dir == nil {
+			continue
+		}
+		base, test := n.p.PkgPath, ""
+		if i := strings.Index(n.p.ID, " ["); i >= 0 {
+			test = strings.TrimSuffix(n.p.ID[i+2:], ".test]")
+			if test != strings.TrimSuffix(base, "_test") {
+				continue // recompiled for another package's test
+			}
+		} else if r.nodes[base+" ["+base+".test]"] != nil {
+			continue // its test variant is the unit
+		}
+		n.unit = true
+		for _, name := range n.p.GoFiles {
+			r.seen[name] = true
+		}
+	}
+	return nil
+}
+
+// scopeDir returns the scope directory of a package variant, or nil.
+func (r *recheck) scopeDir(p *packages.Package) *Dir {
+	return r.scope[strings.TrimSuffix(p.PkgPath, "_test")]
+}
+
+// exportData reads the types of the frontier from the export data that the
+// go command has, or builds, for them: none of them depends on a changed
+// package, so the build cache normally has it already.
+func (r *recheck) exportData(ctx context.Context, ws *WorkingSet, opts *Options) error {
+	r.imported = map[string]*types.Package{}
+	if len(r.frontier) == 0 {
+		return nil
+	}
+	cfg := &packages.Config{
+		Context: ctx,
+		Mode:    packages.NeedName | packages.NeedExportFile,
+		Dir:     ws.Root,
+		Env:     append(os.Environ(), opts.Env...),
+	}
+	if len(opts.Tags) > 0 {
+		cfg.BuildFlags = []string{"-tags=" + strings.Join(opts.Tags, ",")}
+	}
+	paths := slices.Sorted(maps.Keys(r.frontier))
+	pkgs, err := packages.Load(cfg, paths...)
+	if err != nil {
+		return &Error{Msg: firstLine(err.Error())}
+	}
+	files := map[string]string{}
+	for _, p := range pkgs {
+		files[p.PkgPath] = p.ExportFile
+	}
+	// One map for all: a package that several export files mention is
+	// one *types.Package, as for the go command.
+	for _, path := range paths {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		t, err := readExport(r.fset, r.imported, path, files[path])
+		if err != nil {
+			continue // an import of it reports the error
+		}
+		r.imported[path] = t
+	}
+	return nil
+}
+
+func readExport(fset *token.FileSet, imports map[string]*types.Package, path, file string) (*types.Package, error) {
+	if file == "" {
+		return nil, fmt.Errorf("no export data for %s", path)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rd, err := gcexportdata.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	return gcexportdata.Read(rd, fset, imports, path)
+}
+
+// checkHost checks the source packages in dependency order, as many at a
+// time as there are CPUs, and stops at the first error report returns.
+func (r *recheck) checkHost(ctx context.Context) error {
+	// A cycle would leave a package waiting forever: the go command
+	// reports cycles, and so does this.
+	state := map[*node]int{}
+	var visit func(n *node) bool
+	visit = func(n *node) bool {
+		switch state[n] {
+		case 1:
+			return false
+		case 2:
+			return true
+		}
+		state[n] = 1
+		for _, d := range n.deps {
+			if !visit(d) {
+				return false
+			}
+		}
+		state[n] = 2
+		return true
+	}
+	ids := slices.Sorted(maps.Keys(r.nodes))
+	for _, id := range ids {
+		if !visit(r.nodes[id]) {
+			return &Error{Msg: "import cycle not allowed: " + r.nodes[id].p.PkgPath}
+		}
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	cpu := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var mu sync.Mutex
+	for _, id := range ids {
+		n := r.nodes[id]
+		g.Go(func() error {
+			for _, d := range n.deps {
+				select {
+				case <-d.done:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			}
+			select {
+			case cpu <- struct{}{}:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+			errs, err := r.check(n)
+			<-cpu
+			if err != nil {
+				return err
+			}
+			if n.unit {
+				// Reported before importers start: a package
+				// that breaks is found before those it breaks.
+				mu.Lock()
+				err := gctx.Err()
+				if err == nil {
+					err = r.report(&Unit{Dir: n.dir, Path: n.p.PkgPath, Config: r.host.Base(), Errors: errs})
+				}
+				mu.Unlock()
+				if err != nil {
+					return err
+				}
+			}
+			close(n.done)
+			return nil
+		})
+	}
+	// The first error wins: a report's, or a check's, not the
+	// cancellation it caused in the others.
+	return g.Wait()
+}
+
+// check parses and type-checks one package from source; it returns the
+// type errors, or an *Error for a file that does not parse or an import
+// that cannot be loaded.
+func (r *recheck) check(n *node) ([]string, error) {
+	p := n.p
+	var files []*ast.File
+	for _, name := range p.CompiledGoFiles {
+		f, err := parser.ParseFile(r.fset, name, nil, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			if list, ok := err.(interface{ Unwrap() []error }); ok && len(list.Unwrap()) > 0 {
+				err = list.Unwrap()[0]
+			}
+			return nil, &Error{Msg: firstLine(err.Error())}
+		}
+		files = append(files, f)
+	}
+	if n.dir != nil {
+		if err := importError(r.fset, files, p.Imports); err != nil {
+			return nil, err
+		}
+	}
+	var errs []string
+	conf := &types.Config{
+		Importer: importerFunc(func(path string) (*types.Package, error) {
+			if path == "unsafe" {
+				return types.Unsafe, nil
+			}
+			imp := p.Imports[path]
+			if imp == nil {
+				return nil, fmt.Errorf("no metadata for %s", path)
+			}
+			if dep := r.nodes[imp.ID]; dep != nil {
+				return dep.types, nil
+			}
+			if t := r.imported[imp.PkgPath]; t != nil {
+				return t, nil
+			}
+			return nil, fmt.Errorf("no export data for %s", imp.PkgPath)
+		}),
+		Error: func(err error) { errs = append(errs, err.Error()) },
+		Sizes: types.SizesFor("gc", r.host.GOARCH),
+	}
+	if p.Module != nil && p.Module.GoVersion != "" {
+		conf.GoVersion = "go" + p.Module.GoVersion
+	}
+	// As go/packages does: the package's name is the go command's.
+	n.types = types.NewPackage(p.PkgPath, p.Name)
+	types.NewChecker(conf, r.fset, n.types, nil).Files(files)
+	return errs, nil
+}
+
+// listError returns the error that makes a package of the scope
+// unloadable, as Check reports it, or nil.
+func listError(p *packages.Package) *Error {
+	for _, e := range p.Errors {
+		switch e.Kind {
+		case packages.ListError, packages.ParseError:
+			if strings.Contains(e.Msg, "build constraints exclude all Go files") || compilerOutput(e) {
+				continue
+			}
+			if e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "no required module provides package") && e.Pos == "" {
+				e.Msg = p.PkgPath + ": " + e.Msg
+			}
+			return &Error{Pos: e.Pos, Msg: goListLine(e.Msg)}
+		}
+	}
+	return nil
+}
+
+// importError returns an error at the first import of files whose
+// package cannot be loaded (missing go.sum line, no module provides it,
+// a package the change deleted), or nil.
+func importError(fset *token.FileSet, files []*ast.File, imports map[string]*packages.Package) *Error {
+	for _, f := range files {
+		for _, spec := range f.Imports {
+			path, _ := strconv.Unquote(spec.Path.Value)
+			dep := imports[path]
+			if dep == nil {
+				continue
+			}
+			for _, e := range dep.Errors {
+				if e.Kind == packages.ListError && !strings.Contains(e.Msg, "build constraints exclude") {
+					pos := fset.Position(spec.Path.Pos())
+					return &Error{Pos: fmt.Sprintf("%s:%d:%d", pos.Filename, pos.Line, pos.Column), Msg: goListLine(e.Msg)}
+				}
+			}
+		}
+	}
+	return nil
+}
