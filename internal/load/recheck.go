@@ -56,7 +56,11 @@ func Recheck(ctx context.Context, ws *WorkingSet, all, dirs []*Dir, host buildcf
 	for _, d := range dirs {
 		r.scope[d.ImportPath] = d
 	}
-	if err := r.list(ctx, ws, dirs, opts); err != nil {
+	byPath := map[string]*Dir{}
+	for _, d := range all {
+		byPath[d.ImportPath] = d
+	}
+	if err := r.list(ctx, ws, dirs, byPath, opts); err != nil {
 		return err
 	}
 	if err := r.exportData(ctx, ws, opts); err != nil {
@@ -69,10 +73,6 @@ func Recheck(ctx context.Context, ws *WorkingSet, all, dirs []*Dir, host buildcf
 	// The other configurations, against the host types just checked
 	// for the changed packages and their importers.
 	c := &Checked{Host: host, Configs: cfgs}
-	byPath := map[string]*Dir{}
-	for _, d := range all {
-		byPath[d.ImportPath] = d
-	}
 	hostTypes := map[string]*types.Package{}
 	for path, t := range r.imported {
 		hostTypes[path] = t
@@ -118,9 +118,10 @@ type recheck struct {
 	scope  map[string]*Dir // by import path
 
 	nodes map[string]*node // by package ID: the packages checked from source
-	// frontier lists the packages checked from export data that
-	// source packages import, by path, with their export files.
-	frontier map[string]*packages.Package
+	// frontier lists, by path, the packages read from export data:
+	// those that source packages import, and the working-set packages
+	// that only other configurations import.
+	frontier map[string]bool
 	imported map[string]*types.Package // export data types, by path
 	seen     map[string]bool           // files the host units compiled
 }
@@ -139,7 +140,7 @@ type node struct {
 // without compiling anything, and decides what is checked from source:
 // dirs' packages and whatever imports them in the graph (test variants,
 // the rare dependency that imports the working set).
-func (r *recheck) list(ctx context.Context, ws *WorkingSet, dirs []*Dir, opts *Options) error {
+func (r *recheck) list(ctx context.Context, ws *WorkingSet, dirs []*Dir, byPath map[string]*Dir, opts *Options) error {
 	cfg := &packages.Config{
 		Context: ctx,
 		Mode:    packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports | packages.NeedDeps | packages.NeedModule,
@@ -196,7 +197,7 @@ func (r *recheck) list(ctx context.Context, ws *WorkingSet, dirs []*Dir, opts *O
 	}
 
 	r.nodes = map[string]*node{}
-	r.frontier = map[string]*packages.Package{}
+	r.frontier = map[string]bool{}
 	var get func(p *packages.Package) *node
 	get = func(p *packages.Package) *node {
 		if n := r.nodes[p.ID]; n != nil {
@@ -210,7 +211,7 @@ func (r *recheck) list(ctx context.Context, ws *WorkingSet, dirs []*Dir, opts *O
 			case src[imp]:
 				n.deps = append(n.deps, get(imp))
 			default:
-				r.frontier[imp.PkgPath] = imp
+				r.frontier[imp.PkgPath] = true
 			}
 		}
 		return n
@@ -218,6 +219,37 @@ func (r *recheck) list(ctx context.Context, ws *WorkingSet, dirs []*Dir, opts *O
 	for _, p := range all {
 		if src[p] && !strings.HasSuffix(p.ID, ".test") {
 			get(p)
+		}
+	}
+
+	// Working-set packages that only files of other configurations
+	// import (a windows file's import): those configurations take their
+	// host types when their files do not differ. None is in the scope
+	// (the scope's packages are all listed), so none changed.
+	listed := map[string]bool{}
+	for _, p := range all {
+		listed[p.PkgPath] = true
+	}
+	in := map[*Dir]bool{}
+	queue := slices.Clone(dirs)
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		for _, f := range d.Files {
+			if f.Test && r.scope[d.ImportPath] == nil {
+				continue
+			}
+			for _, imp := range f.Imports {
+				dep := byPath[imp]
+				if dep == nil || in[dep] {
+					continue
+				}
+				in[dep] = true
+				queue = append(queue, dep)
+				if !listed[imp] {
+					r.frontier[imp] = true
+				}
+			}
 		}
 	}
 
