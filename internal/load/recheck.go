@@ -60,10 +60,35 @@ func Recheck(ctx context.Context, ws *WorkingSet, all, dirs []*Dir, host buildcf
 	for _, d := range all {
 		byPath[d.ImportPath] = d
 	}
-	if err := r.list(ctx, ws, dirs, byPath, opts); err != nil {
+	// The export files of what the scope's files import, as the scan
+	// says, are asked for while the go command lists the graph: both
+	// mostly wait for the go command's hashing of files.
+	direct := map[string]bool{}
+	for _, d := range dirs {
+		for _, f := range d.Files {
+			for _, imp := range f.Imports {
+				if imp != "C" && imp != "unsafe" && r.scope[imp] == nil {
+					direct[imp] = true
+				}
+			}
+		}
+	}
+	var files map[string]string
+	var filesErr error
+	listed := make(chan struct{})
+	go func() {
+		defer close(listed)
+		files, filesErr = exportFiles(ctx, ws, opts, slices.Sorted(maps.Keys(direct)))
+	}()
+	err := r.list(ctx, ws, dirs, byPath, opts)
+	<-listed
+	if err != nil {
 		return err
 	}
-	if err := r.exportData(ctx, ws, opts); err != nil {
+	if filesErr != nil {
+		return filesErr
+	}
+	if err := r.exportData(ctx, ws, opts, files); err != nil {
 		return err
 	}
 	if err := r.checkHost(ctx); err != nil {
@@ -285,29 +310,26 @@ func (r *recheck) scopeDir(p *packages.Package) *Dir {
 
 // exportData reads the types of the frontier from the export data that the
 // go command has, or builds, for them: none of them depends on a changed
-// package, so the build cache normally has it already.
-func (r *recheck) exportData(ctx context.Context, ws *WorkingSet, opts *Options) error {
+// package, so the build cache normally has it already. files holds the
+// export files known so far, by path.
+func (r *recheck) exportData(ctx context.Context, ws *WorkingSet, opts *Options, files map[string]string) error {
 	r.imported = map[string]*types.Package{}
-	if len(r.frontier) == 0 {
-		return nil
-	}
-	cfg := &packages.Config{
-		Context: ctx,
-		Mode:    packages.NeedName | packages.NeedExportFile,
-		Dir:     ws.Root,
-		Env:     append(os.Environ(), opts.Env...),
-	}
-	if len(opts.Tags) > 0 {
-		cfg.BuildFlags = []string{"-tags=" + strings.Join(opts.Tags, ",")}
-	}
 	paths := slices.Sorted(maps.Keys(r.frontier))
-	pkgs, err := packages.Load(cfg, paths...)
-	if err != nil {
-		return &Error{Msg: firstLine(err.Error())}
+	var more []string
+	for _, p := range paths {
+		if _, ok := files[p]; !ok {
+			more = append(more, p)
+		}
 	}
-	files := map[string]string{}
-	for _, p := range pkgs {
-		files[p.PkgPath] = p.ExportFile
+	if len(more) > 0 {
+		// Imported by packages the scan does not see (a dependency
+		// that imports the working set), or by other configurations'
+		// working-set packages.
+		extra, err := exportFiles(ctx, ws, opts, more)
+		if err != nil {
+			return err
+		}
+		maps.Copy(files, extra)
 	}
 	// One map for all: a package that several export files mention is
 	// one *types.Package, as for the go command.
@@ -322,6 +344,35 @@ func (r *recheck) exportData(ctx context.Context, ws *WorkingSet, opts *Options)
 		r.imported[path] = t
 	}
 	return nil
+}
+
+// exportFiles asks the go command for the export files of packages, by
+// path ("" for a package it could not build or find).
+func exportFiles(ctx context.Context, ws *WorkingSet, opts *Options, paths []string) (map[string]string, error) {
+	files := map[string]string{}
+	if len(paths) == 0 {
+		return files, nil
+	}
+	cfg := &packages.Config{
+		Context: ctx,
+		Mode:    packages.NeedName | packages.NeedExportFile,
+		Dir:     ws.Root,
+		Env:     append(os.Environ(), opts.Env...),
+	}
+	if len(opts.Tags) > 0 {
+		cfg.BuildFlags = []string{"-tags=" + strings.Join(opts.Tags, ",")}
+	}
+	pkgs, err := packages.Load(cfg, paths...)
+	if err != nil {
+		return nil, &Error{Msg: firstLine(err.Error())}
+	}
+	for _, p := range paths {
+		files[p] = ""
+	}
+	for _, p := range pkgs {
+		files[p.PkgPath] = p.ExportFile
+	}
+	return files, nil
 }
 
 func readExport(fset *token.FileSet, imports map[string]*types.Package, path, file string) (*types.Package, error) {
