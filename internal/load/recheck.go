@@ -75,13 +75,17 @@ func Recheck(ctx context.Context, ws *WorkingSet, all, dirs []*Dir, host buildcf
 	}
 	var files map[string]string
 	var filesErr error
-	listed := make(chan struct{})
+	r.imported = map[string]*types.Package{}
+	read := make(chan struct{})
 	go func() {
-		defer close(listed)
-		files, filesErr = exportFiles(ctx, ws, opts, slices.Sorted(maps.Keys(direct)))
+		defer close(read)
+		paths := slices.Sorted(maps.Keys(direct))
+		if files, filesErr = exportFiles(ctx, ws, opts, paths); filesErr == nil {
+			r.readExports(ctx, paths, files)
+		}
 	}()
 	err := r.list(ctx, ws, dirs, byPath, opts)
-	<-listed
+	<-read
 	if err != nil {
 		return err
 	}
@@ -91,27 +95,30 @@ func Recheck(ctx context.Context, ws *WorkingSet, all, dirs []*Dir, host buildcf
 	if err := r.exportData(ctx, ws, opts, files); err != nil {
 		return err
 	}
-	if err := r.checkHost(ctx); err != nil {
+	// The other configurations' types: the host's, and for what only
+	// they import, export data (loaded while the host is checked).
+	c := &Checked{Host: host, Configs: cfgs}
+	hostTypes := maps.Clone(r.imported)
+	for _, t := range r.imported {
+		addImports(hostTypes, t)
+	}
+	loaded := make(chan struct{})
+	go func() {
+		defer close(loaded)
+		c.loadMissing(ctx, ws, dirs, byPath, hostTypes, r.seen, opts) // a best effort: stand-ins remain
+	}()
+	err = r.checkHost(ctx)
+	<-loaded
+	if err != nil {
 		return err
 	}
 
 	// The other configurations, against the host types just checked
 	// for the changed packages and their importers.
-	c := &Checked{Host: host, Configs: cfgs}
-	hostTypes := map[string]*types.Package{}
-	for path, t := range r.imported {
-		hostTypes[path] = t
-	}
 	for _, n := range r.nodes {
 		if n.types != nil && !strings.Contains(n.p.ID, " [") {
 			hostTypes[n.p.PkgPath] = n.types
 		}
-	}
-	for _, t := range slices.Collect(maps.Values(hostTypes)) {
-		addImports(hostTypes, t)
-	}
-	if err := c.loadMissing(ctx, ws, dirs, byPath, hostTypes, r.seen, opts); err != nil {
-		return err
 	}
 	var emitErr error
 	emit := func(u *Unit) error {
@@ -142,7 +149,10 @@ type recheck struct {
 	report func(*Unit) error
 	scope  map[string]*Dir // by import path
 
-	nodes map[string]*node // by package ID: the packages checked from source
+	// compiled is set when the go command was asked for the files cgo
+	// generates (CompiledGoFiles); otherwise GoFiles are checked.
+	compiled bool
+	nodes    map[string]*node // by package ID: the packages checked from source
 	// frontier lists, by path, the packages read from export data:
 	// those that source packages import, and the working-set packages
 	// that only other configurations import.
@@ -166,9 +176,23 @@ type node struct {
 // dirs' packages and whatever imports them in the graph (test variants,
 // the rare dependency that imports the working set).
 func (r *recheck) list(ctx context.Context, ws *WorkingSet, dirs []*Dir, byPath map[string]*Dir, opts *Options) error {
+	// The files cgo generates are asked for only if the scope uses
+	// cgo: it costs the go command a look at every cgo package of the
+	// graph (a third of the listing's time on prometheus).
+	mode := packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps | packages.NeedModule
+	for _, d := range dirs {
+		for _, f := range d.Files {
+			if slices.Contains(f.Imports, "C") {
+				r.compiled = true
+			}
+		}
+	}
+	if r.compiled {
+		mode |= packages.NeedCompiledGoFiles
+	}
 	cfg := &packages.Config{
 		Context: ctx,
-		Mode:    packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports | packages.NeedDeps | packages.NeedModule,
+		Mode:    mode,
 		Dir:     ws.Root,
 		Env:     append(os.Environ(), opts.Env...),
 		Tests:   true,
@@ -308,42 +332,44 @@ func (r *recheck) scopeDir(p *packages.Package) *Dir {
 	return r.scope[strings.TrimSuffix(p.PkgPath, "_test")]
 }
 
-// exportData reads the types of the frontier from the export data that the
-// go command has, or builds, for them: none of them depends on a changed
-// package, so the build cache normally has it already. files holds the
-// export files known so far, by path.
+// exportData reads the types of the rest of the frontier from the export
+// data that the go command has, or builds, for them: none of them depends
+// on a changed package, so the build cache normally has it already. files
+// holds the export files known so far, by path.
 func (r *recheck) exportData(ctx context.Context, ws *WorkingSet, opts *Options, files map[string]string) error {
-	r.imported = map[string]*types.Package{}
-	paths := slices.Sorted(maps.Keys(r.frontier))
 	var more []string
-	for _, p := range paths {
+	for _, p := range slices.Sorted(maps.Keys(r.frontier)) {
 		if _, ok := files[p]; !ok {
 			more = append(more, p)
 		}
 	}
-	if len(more) > 0 {
-		// Imported by packages the scan does not see (a dependency
-		// that imports the working set), or by other configurations'
-		// working-set packages.
-		extra, err := exportFiles(ctx, ws, opts, more)
-		if err != nil {
-			return err
-		}
-		maps.Copy(files, extra)
+	if len(more) == 0 {
+		return nil
 	}
-	// One map for all: a package that several export files mention is
-	// one *types.Package, as for the go command.
+	// Imported by packages the scan does not see (a dependency that
+	// imports the working set), or by other configurations' working-set
+	// packages.
+	extra, err := exportFiles(ctx, ws, opts, more)
+	if err != nil {
+		return err
+	}
+	r.readExports(ctx, more, extra)
+	return ctx.Err()
+}
+
+// readExports reads the export data of packages into r.imported, one at a
+// time: a package that several export files mention is one
+// *types.Package, as for the go command, so they share one map. A package
+// without export data is left out; an import of it reports the error.
+func (r *recheck) readExports(ctx context.Context, paths []string, files map[string]string) {
 	for _, path := range paths {
-		if err := ctx.Err(); err != nil {
-			return err
+		if ctx.Err() != nil {
+			return
 		}
-		t, err := readExport(r.fset, r.imported, path, files[path])
-		if err != nil {
-			continue // an import of it reports the error
+		if t, err := readExport(r.fset, r.imported, path, files[path]); err == nil {
+			r.imported[path] = t
 		}
-		r.imported[path] = t
 	}
-	return nil
 }
 
 // exportFiles asks the go command for the export files of packages, by
@@ -471,8 +497,13 @@ func (r *recheck) checkHost(ctx context.Context) error {
 // that cannot be loaded.
 func (r *recheck) check(n *node) ([]string, error) {
 	p := n.p
+	names := p.GoFiles
+	if r.compiled {
+		names = p.CompiledGoFiles
+	}
 	var files []*ast.File
-	for _, name := range p.CompiledGoFiles {
+	fakeC := false
+	for _, name := range names {
 		f, err := parser.ParseFile(r.fset, name, nil, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
 			if list, ok := err.(interface{ Unwrap() []error }); ok && len(list.Unwrap()) > 0 {
@@ -481,6 +512,12 @@ func (r *recheck) check(n *node) ([]string, error) {
 			return nil, &Error{Msg: firstLine(err.Error())}
 		}
 		files = append(files, f)
+		for _, spec := range f.Imports {
+			// Only outside the scope (a dependency that imports
+			// the working set, with cgo): the scope's cgo files
+			// are checked as cgo generates them.
+			fakeC = fakeC || spec.Path.Value == `"C"`
+		}
 	}
 	if n.dir != nil {
 		if err := importError(r.fset, files, p.Imports); err != nil {
@@ -505,8 +542,9 @@ func (r *recheck) check(n *node) ([]string, error) {
 			}
 			return nil, fmt.Errorf("no export data for %s", imp.PkgPath)
 		}),
-		Error: func(err error) { errs = append(errs, err.Error()) },
-		Sizes: types.SizesFor("gc", r.host.GOARCH),
+		Error:       func(err error) { errs = append(errs, err.Error()) },
+		Sizes:       types.SizesFor("gc", r.host.GOARCH),
+		FakeImportC: fakeC,
 	}
 	if p.Module != nil && p.Module.GoVersion != "" {
 		conf.GoVersion = "go" + p.Module.GoVersion
