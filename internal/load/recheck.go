@@ -60,56 +60,69 @@ func Recheck(ctx context.Context, ws *WorkingSet, all, dirs []*Dir, host buildcf
 	for _, d := range all {
 		byPath[d.ImportPath] = d
 	}
-	// The export files of what the scope's files import, as the scan
-	// says, are asked for while the go command lists the graph: both
-	// mostly wait for the go command's hashing of files.
-	direct := map[string]bool{}
-	for _, d := range dirs {
+	// Export data of what the scope's files import, as the scan says,
+	// is read while the go command lists the graph and while the first
+	// packages are checked, in the order the check needs it.
+	r.exports = map[string]*export{}
+	var direct []*export
+	for _, d := range scanOrder(dirs, byPath) {
 		for _, f := range d.Files {
 			for _, imp := range f.Imports {
-				if imp != "C" && imp != "unsafe" && r.scope[imp] == nil {
-					direct[imp] = true
+				if imp != "C" && imp != "unsafe" && r.scope[imp] == nil && r.exports[imp] == nil {
+					e := &export{path: imp, done: make(chan struct{})}
+					r.exports[imp] = e
+					direct = append(direct, e)
 				}
 			}
 		}
 	}
-	var files map[string]string
-	var filesErr error
-	r.imported = map[string]*types.Package{}
+	more := make(chan []*export, 1)
 	read := make(chan struct{})
+	universe := map[string]*types.Package{}
 	go func() {
 		defer close(read)
-		paths := slices.Sorted(maps.Keys(direct))
-		if files, filesErr = exportFiles(ctx, ws, opts, paths); filesErr == nil {
-			r.readExports(ctx, paths, files)
-		}
+		r.readExports(ctx, ws, opts, universe, direct, more)
 	}()
 	err := r.list(ctx, ws, dirs, byPath, opts)
-	<-read
 	if err != nil {
+		close(more)
+		<-read
 		return err
 	}
-	if filesErr != nil {
-		return filesErr
+	// The rest of the frontier: imported by packages the scan does not
+	// see (a dependency that imports the working set), or by other
+	// configurations' working-set packages.
+	var extra []*export
+	for _, path := range slices.Sorted(maps.Keys(r.frontier)) {
+		if r.exports[path] == nil {
+			e := &export{path: path, done: make(chan struct{})}
+			r.exports[path] = e
+			extra = append(extra, e)
+		}
 	}
-	if err := r.exportData(ctx, ws, opts, files); err != nil {
-		return err
-	}
-	// The other configurations' types: the host's, and for what only
-	// they import, export data (loaded while the host is checked).
+	more <- extra
+	close(more)
+
+	// Other configurations take the host's types, and export data for
+	// what only they import, loaded while the host is checked.
 	c := &Checked{Host: host, Configs: cfgs}
-	hostTypes := maps.Clone(r.imported)
-	for _, t := range r.imported {
-		addImports(hostTypes, t)
-	}
+	var hostTypes map[string]*types.Package
 	loaded := make(chan struct{})
 	go func() {
 		defer close(loaded)
+		<-read
+		hostTypes = maps.Clone(universe)
+		for _, t := range universe {
+			addImports(hostTypes, t)
+		}
 		c.loadMissing(ctx, ws, dirs, byPath, hostTypes, r.seen, opts) // a best effort: stand-ins remain
 	}()
 	err = r.checkHost(ctx)
 	<-loaded
 	if err != nil {
+		return err
+	}
+	if err := r.readError(); err != nil {
 		return err
 	}
 
@@ -157,14 +170,28 @@ type recheck struct {
 	// those that source packages import, and the working-set packages
 	// that only other configurations import.
 	frontier map[string]bool
-	imported map[string]*types.Package // export data types, by path
-	seen     map[string]bool           // files the host units compiled
+	// exports are the packages read from export data, by path; the
+	// map does not change once the host check starts.
+	exports map[string]*export
+	// readErr is why reading export data stopped, if it did; it is set
+	// before the exports left unread are done.
+	readMu  sync.Mutex
+	readErr error
+	seen    map[string]bool // files the host units compiled
+}
+
+// export is a package read from export data.
+type export struct {
+	path  string
+	done  chan struct{} // closed once types is set, or the read failed
+	types *types.Package
 }
 
 // node is a package variant checked from source.
 type node struct {
-	p     *packages.Package
-	deps  []*node
+	p       *packages.Package
+	deps    []*node
+	exports []string // paths of the imports read from export data
 	dir   *Dir // its scope directory, nil for other packages
 	unit  bool // its errors are a unit's (reported)
 	done  chan struct{}
@@ -261,6 +288,7 @@ func (r *recheck) list(ctx context.Context, ws *WorkingSet, dirs []*Dir, byPath 
 				n.deps = append(n.deps, get(imp))
 			default:
 				r.frontier[imp.PkgPath] = true
+				n.exports = append(n.exports, imp.PkgPath)
 			}
 		}
 		return n
@@ -332,44 +360,93 @@ func (r *recheck) scopeDir(p *packages.Package) *Dir {
 	return r.scope[strings.TrimSuffix(p.PkgPath, "_test")]
 }
 
-// exportData reads the types of the rest of the frontier from the export
-// data that the go command has, or builds, for them: none of them depends
-// on a changed package, so the build cache normally has it already. files
-// holds the export files known so far, by path.
-func (r *recheck) exportData(ctx context.Context, ws *WorkingSet, opts *Options, files map[string]string) error {
-	var more []string
-	for _, p := range slices.Sorted(maps.Keys(r.frontier)) {
-		if _, ok := files[p]; !ok {
-			more = append(more, p)
+// readExports reads the export data of direct, then of the packages more
+// sends (closed when the go command has listed the graph), one at a time:
+// a package that several export files mention is one *types.Package, as
+// for the go command, so they share universe. The export files come from
+// the go command, which has them in its build cache for packages a change
+// cannot reach. A package without export data is left out: an import of
+// it reports the error. Every export's done is closed on return, after
+// r.readErr is set.
+func (r *recheck) readExports(ctx context.Context, ws *WorkingSet, opts *Options, universe map[string]*types.Package, direct []*export, more chan []*export) {
+	all := direct
+	err := func() error {
+		batch := direct
+		for {
+			paths := make([]string, len(batch))
+			for i, e := range batch {
+				paths[i] = e.path
+			}
+			files, err := exportFiles(ctx, ws, opts, paths)
+			if err != nil {
+				return err
+			}
+			for _, e := range batch {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				if t, err := readExport(r.fset, universe, e.path, files[e.path]); err == nil {
+					universe[e.path] = t
+					e.types = t
+				}
+				close(e.done)
+			}
+			var ok bool
+			if batch, ok = <-more; !ok {
+				return nil
+			}
+			all = append(all, batch...)
+		}
+	}()
+	r.readMu.Lock()
+	r.readErr = err
+	r.readMu.Unlock()
+	for batch := range more {
+		all = append(all, batch...)
+	}
+	for _, e := range all {
+		select {
+		case <-e.done:
+		default:
+			close(e.done)
 		}
 	}
-	if len(more) == 0 {
-		return nil
-	}
-	// Imported by packages the scan does not see (a dependency that
-	// imports the working set), or by other configurations' working-set
-	// packages.
-	extra, err := exportFiles(ctx, ws, opts, more)
-	if err != nil {
-		return err
-	}
-	r.readExports(ctx, more, extra)
-	return ctx.Err()
 }
 
-// readExports reads the export data of packages into r.imported, one at a
-// time: a package that several export files mention is one
-// *types.Package, as for the go command, so they share one map. A package
-// without export data is left out; an import of it reports the error.
-func (r *recheck) readExports(ctx context.Context, paths []string, files map[string]string) {
-	for _, path := range paths {
-		if ctx.Err() != nil {
+func (r *recheck) readError() error {
+	r.readMu.Lock()
+	defer r.readMu.Unlock()
+	return r.readErr
+}
+
+// scanOrder returns dirs in dependency order, as far as the scan's
+// imports say (every configuration and tests included).
+func scanOrder(dirs []*Dir, byPath map[string]*Dir) []*Dir {
+	in := map[*Dir]bool{}
+	for _, d := range dirs {
+		in[d] = true
+	}
+	var out []*Dir
+	done := map[*Dir]bool{}
+	var visit func(d *Dir)
+	visit = func(d *Dir) {
+		if done[d] {
 			return
 		}
-		if t, err := readExport(r.fset, r.imported, path, files[path]); err == nil {
-			r.imported[path] = t
+		done[d] = true
+		for _, f := range d.Files {
+			for _, imp := range f.Imports {
+				if dep := byPath[imp]; dep != nil && in[dep] {
+					visit(dep)
+				}
+			}
 		}
+		out = append(out, d)
 	}
+	for _, d := range dirs {
+		visit(d)
+	}
+	return out
 }
 
 // exportFiles asks the go command for the export files of packages, by
@@ -460,6 +537,22 @@ func (r *recheck) checkHost(ctx context.Context) error {
 					return gctx.Err()
 				}
 			}
+			for _, path := range n.exports {
+				e := r.exports[path]
+				select {
+				case <-e.done:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+				// Set before done is closed: reading stopped
+				// (not a type error of n's), or there is no
+				// export data (the type checker reports it).
+				if e.types == nil {
+					if err := r.readError(); err != nil {
+						return err
+					}
+				}
+			}
 			select {
 			case cpu <- struct{}{}:
 			case <-gctx.Done():
@@ -537,8 +630,8 @@ func (r *recheck) check(n *node) ([]string, error) {
 			if dep := r.nodes[imp.ID]; dep != nil {
 				return dep.types, nil
 			}
-			if t := r.imported[imp.PkgPath]; t != nil {
-				return t, nil
+			if e := r.exports[imp.PkgPath]; e != nil && e.types != nil {
+				return e.types, nil
 			}
 			return nil, fmt.Errorf("no export data for %s", imp.PkgPath)
 		}),
