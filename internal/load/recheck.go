@@ -192,10 +192,10 @@ type node struct {
 	p       *packages.Package
 	deps    []*node
 	exports []string // paths of the imports read from export data
-	dir   *Dir // its scope directory, nil for other packages
-	unit  bool // its errors are a unit's (reported)
-	done  chan struct{}
-	types *types.Package
+	dir     *Dir     // its scope directory, nil for other packages
+	unit    bool     // its errors are a unit's (reported)
+	done    chan struct{}
+	types   *types.Package
 }
 
 // list asks the go command for the import graph of dirs, tests included,
