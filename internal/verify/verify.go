@@ -1,8 +1,11 @@
 // Package verify checks a tree after goremover changed it: the type
 // checker over every configuration (the default), go build and go vet,
-// or go test. Type checking compares against the same check before the
-// change, so that errors the tree already had (or that stand-in
-// dependencies of other platforms cause) do not count: only new ones do.
+// or go test. Type checking compares against the errors the index found
+// before the change, so that errors the tree already had (or that
+// stand-in dependencies of other platforms cause) do not count: only new
+// ones do. It re-checks only what the change can break, from source
+// against export data of the rest (see load.Recheck), and stops at the
+// first package with a new error.
 package verify
 
 import (
