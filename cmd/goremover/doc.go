@@ -158,7 +158,9 @@
 // no error they did not have before), build (go build ./... and
 // go vet ./... in each module) or test (go test of the changed packages and
 // their importers). If verification fails, the snapshot is restored, what
-// broke is printed, and rm exits 1.
+// broke is printed, and rm exits 1. The type check goes in dependency order
+// and stops at the first package with a new error: that package's errors
+// are what it prints.
 //
 // The change is applied under goremover's safety contract: every file is
 // checked unchanged since it was read; a snapshot and a journal are

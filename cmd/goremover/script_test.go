@@ -17,10 +17,14 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,7 +48,8 @@ func TestMain(m *testing.M) {
 		"goremover": main,
 		// goremover-faulty is goremover with the write faults that
 		// FAULT_CRASH_AFTER and FAULT_FAIL_AFTER name (see txn.Faults),
-		// with a broken change if FAULT_BREAK_EDIT is set, and with the
+		// with a broken change if FAULT_BREAK_EDIT is set (1: an
+		// undefined name; a declared name: that declaration gone), with the
 		// file FAULT_CHANGE_FILE changed after the analysis: the
 		// production binary has no such switches.
 		"goremover-faulty": func() {
@@ -63,7 +68,9 @@ func TestMain(m *testing.M) {
 					}
 				}
 			}
-			if os.Getenv("FAULT_BREAK_EDIT") != "" {
+			switch name := os.Getenv("FAULT_BREAK_EDIT"); name {
+			case "":
+			case "1":
 				// A removal bug: the first edited Go file gets a
 				// reference to nothing.
 				cli.AfterCompute = func(s *edit.Set) {
@@ -71,6 +78,17 @@ func TestMain(m *testing.M) {
 						if f.New != nil && strings.HasSuffix(f.Path, ".go") {
 							f.New = append(f.New, "\nvar _ = declaredNowhere\n"...)
 							return
+						}
+					}
+				}
+			default:
+				// A removal bug that breaks importers: the edited
+				// Go file that declares the top-level name loses
+				// it (renamed to nameGone).
+				cli.AfterCompute = func(s *edit.Set) {
+					for _, f := range s.Files() {
+						if f.New != nil && strings.HasSuffix(f.Path, ".go") {
+							f.New = renameDecl(f.New, name)
 						}
 					}
 				}
@@ -434,4 +452,42 @@ func ownerCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if (got == args[1]) == neg {
 		ts.Fatalf("%s is owned by %s, want %s%s", args[0], got, map[bool]string{true: "not "}[neg], args[1])
 	}
+}
+
+// renameDecl renames the top-level declaration name in src to nameGone,
+// leaving its uses: src unchanged if it declares no such name.
+func renameDecl(src []byte, name string) []byte {
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
+	if err != nil {
+		return src
+	}
+	var at token.Pos
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil && d.Name.Name == name {
+				at = d.Name.Pos()
+			}
+		case *ast.GenDecl:
+			for _, spec := range d.Specs {
+				switch sp := spec.(type) {
+				case *ast.TypeSpec:
+					if sp.Name.Name == name {
+						at = sp.Name.Pos()
+					}
+				case *ast.ValueSpec:
+					for _, id := range sp.Names {
+						if id.Name == name {
+							at = id.Pos()
+						}
+					}
+				}
+			}
+		}
+	}
+	if !at.IsValid() {
+		return src
+	}
+	off := int(at - f.FileStart)
+	return slices.Concat(src[:off], []byte(name+"Gone"), src[off+len(name):])
 }

@@ -18,7 +18,8 @@ import (
 )
 
 // Module writes a module of n packages, each importing the previous
-// one, with tests, an interface, platform and tag-specific files.
+// one, with tests, an interface, an unused method, platform and
+// tag-specific files.
 func Module(tb testing.TB, n int) string {
 	dir := tb.TempDir()
 	write := func(name, src string) {
@@ -52,6 +53,10 @@ func (t *T) Do() error { return nil }
 
 func (t *T) String() string { return t.Name }
 
+// Drop is used nowhere: removing it from p0 changes a package that
+// every other one imports.
+func (t *T) Drop() int { return t.n }
+
 func F(n int) int {
 %s	return helper(n)
 }
@@ -75,14 +80,24 @@ func Dir(b *testing.B) string {
 	return Module(b, 150)
 }
 
-// Floor loads the working set once for the host, as cheaply as any tool
-// that type-checks it from source can.
+// Floor loads the working set once for the host, as the index's cold load
+// does (see load.Check) and as cheaply as any tool that type-checks it from
+// source can: one go/packages load of every package and its tests from
+// source, dependencies from export data, with the same information asked
+// of the go command. The go build cache is expected warm (callers load
+// once before measuring): export data of dependencies is read, not built.
 func Floor(b *testing.B, ws *load.WorkingSet) {
 	var patterns []string
 	for _, m := range ws.Modules {
 		patterns = append(patterns, m.Dir+"/...")
 	}
-	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedSyntax, Dir: ws.Root, Tests: true}
+	cfg := &packages.Config{
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
+			packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedSyntax |
+			packages.NeedTypesSizes | packages.NeedEmbedFiles | packages.NeedModule,
+		Dir:   ws.Root,
+		Tests: true,
+	}
 	if _, err := packages.Load(cfg, patterns...); err != nil {
 		b.Fatal(err)
 	}

@@ -1,11 +1,13 @@
 package cli
 
 // BenchmarkRm measures 'goremover rm' (analysis with a warm index cache,
-// the before and after type checks of what the change can break, the
-// transaction) against the floor, one go/packages load of the working
-// set, in the same iterations: a leaf target (nothing imports its
-// package) and a root one (every package imports its package, so the
-// whole working set is checked twice, in every configuration).
+// the apply, the type checks of what the change can break in every
+// configuration, the commit) against the floor, one cold go/packages load
+// of the working set (see bench.Floor), in the same iterations: a leaf
+// target (nothing imports its package), a root one (every package imports
+// its package, so the whole working set is checked again, in every
+// configuration) and an unused method of that root package (as
+// model/labels.Labels.DropMetricName in prometheus).
 //
 //	go test -bench Rm -benchtime 3x ./internal/cli
 //	GOREMOVER_BENCH_DIR=/path/to/repo GOREMOVER_BENCH_TARGETS=./a.F,./b.G go test -bench Rm -benchtime 3x ./internal/cli
@@ -25,7 +27,7 @@ import (
 
 func BenchmarkRm(b *testing.B) {
 	dir := bench.Dir(b)
-	targets := map[string]string{"leaf": "./p149.F39", "root": "./p0.F39"}
+	targets := map[string]string{"leaf": "./p149.F39", "root": "./p0.F39", "method": "./p0.T.Drop"}
 	if t := os.Getenv("GOREMOVER_BENCH_TARGETS"); t != "" {
 		targets = map[string]string{}
 		for _, s := range strings.Split(t, ",") {

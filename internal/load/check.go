@@ -22,7 +22,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/goremover/goremover/internal/progress"
@@ -176,41 +175,17 @@ func (c *Checked) checkHost(ctx context.Context, ws *WorkingSet, dirs []*Dir, fs
 		}
 	}
 	// Fatal errors first: the go command could not list or parse the
-	// working set (broken go.mod, missing go.sum line, syntax error).
+	// working set (broken go.mod, missing go.sum line, syntax error), or
+	// a dependency cannot be loaded.
 	for _, p := range pkgs {
 		if want[p.PkgPath] == nil && want[strings.TrimSuffix(p.PkgPath, "_test")] == nil {
 			continue
 		}
-		for _, e := range p.Errors {
-			switch e.Kind {
-			case packages.ListError, packages.ParseError:
-				if strings.Contains(e.Msg, "build constraints exclude all Go files") || compilerOutput(e) {
-					continue
-				}
-				if e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "no required module provides package") && e.Pos == "" {
-					e.Msg = p.PkgPath + ": " + e.Msg
-				}
-				return &Error{Pos: e.Pos, Msg: goListLine(e.Msg)}
-			}
+		if err := listError(p); err != nil {
+			return err
 		}
-		// A dependency that cannot be loaded (missing go.sum line, no
-		// module provides it) is reported at the import that needs it.
-		for _, f := range p.Syntax {
-			for _, spec := range f.Imports {
-				path, _ := strconv.Unquote(spec.Path.Value)
-				dep := p.Imports[path]
-				if dep == nil {
-					continue
-				}
-				for _, e := range dep.Errors {
-					// A dependency that does not compile is a type
-					// error (a warning), not one that cannot be loaded.
-					if e.Kind == packages.ListError && !strings.Contains(e.Msg, "build constraints exclude") && !compilerOutput(e) {
-						pos := fset.Position(spec.Path.Pos())
-						return &Error{Pos: fmt.Sprintf("%s:%d:%d", pos.Filename, pos.Line, pos.Column), Msg: goListLine(e.Msg)}
-					}
-				}
-			}
+		if err := importError(fset, p.Syntax, p.Imports); err != nil {
+			return err
 		}
 	}
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
@@ -372,6 +347,10 @@ type altCheck struct {
 	opts      *Options
 	nt        map[*Dir]*types.Package // non-test packages re-checked in cfg
 	busy      map[*Dir]bool
+	// emit, if set, takes each unit instead of c.Units, without syntax
+	// or types.Info (verification needs only its errors); an error
+	// stops the check.
+	emit func(*Unit) error
 }
 
 // files returns the files of d that cfg compiles, split into non-test,
@@ -523,7 +502,10 @@ func (a *altCheck) check(d *Dir, path string, files []*File, self *types.Package
 	if len(syntax) == 0 {
 		return nil, nil
 	}
-	info := newInfo()
+	var info *types.Info
+	if a.emit == nil {
+		info = newInfo()
+	}
 	var errs []string
 	conf := &types.Config{
 		Importer: importerFunc(func(p string) (*types.Package, error) { return a.importPkg(d, p, self) }),
@@ -539,11 +521,17 @@ func (a *altCheck) check(d *Dir, path string, files []*File, self *types.Package
 	}
 	tpkg, _ := conf.Check(path, a.fset, syntax, info)
 	if len(fresh) > 0 {
-		var embeds []string
-		for _, f := range syntax {
-			embeds = append(embeds, EmbedFiles(d, f)...)
+		if a.emit != nil {
+			if err := a.emit(&Unit{Dir: d, Path: path, Config: a.cfg, Types: tpkg, Errors: errs}); err != nil {
+				return nil, err
+			}
+		} else {
+			var embeds []string
+			for _, f := range syntax {
+				embeds = append(embeds, EmbedFiles(d, f)...)
+			}
+			a.c.Units = append(a.c.Units, &Unit{Dir: d, Path: path, Config: a.cfg, Fset: a.fset, Files: syntax, New: fresh, Types: tpkg, Info: info, EmbedFiles: embeds, Errors: errs})
 		}
-		a.c.Units = append(a.c.Units, &Unit{Dir: d, Path: path, Config: a.cfg, Fset: a.fset, Files: syntax, New: fresh, Types: tpkg, Info: info, EmbedFiles: embeds, Errors: errs})
 	}
 	return tpkg, nil
 }

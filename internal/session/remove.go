@@ -120,30 +120,35 @@ func (s *Session) Verifier(ctx context.Context, set *edit.Set, mode verify.Mode)
 		}
 	}
 	return func(ctx context.Context) error {
-		var errs []string
+		var fail *verify.Failure
 		if mode == verify.Typecheck {
-			after, err := verify.TypeErrors(ctx, s.WS, scope, s.Index.Load)
-			if err != nil {
+			// Stops at the first package with a new error.
+			err := verify.CheckTypes(ctx, s.WS, scope, beforeErrs, s.Index.Load)
+			if !errors.As(err, &fail) {
 				return err
 			}
-			errs = verify.New(beforeErrs, after)
 		} else {
 			after, err := verify.Command(ctx, s.WS, mode, scope, s.Index.Load.Env)
 			if err != nil {
 				return err
 			}
-			errs = verify.Regressions(beforeOut, after)
+			errs := verify.Regressions(beforeOut, after)
+			if len(errs) == 0 {
+				return nil
+			}
+			fail = &verify.Failure{Mode: mode, Errors: errs}
 		}
-		if len(errs) == 0 {
-			return nil
+		lines := make([]string, len(fail.Errors))
+		for i, e := range fail.Errors {
+			lines[i] = RelMessage(s.Cwd, e)
 		}
-		for i, e := range errs {
-			errs[i] = RelMessage(s.Cwd, e)
-		}
-		what := report.Plural(len(errs), "new error")
+		what := report.Plural(len(lines), "new error")
 		if mode == verify.Test {
-			what = report.Plural(len(errs), "new failure")
+			what = report.Plural(len(lines), "new failure")
 		}
-		return &CheckFailure{Msg: fmt.Sprintf("verification (%s) failed (%s)", mode, what), Lines: errs}
+		if fail.Package != "" {
+			what += " in " + fail.Package + ", the first package found broken"
+		}
+		return &CheckFailure{Msg: fmt.Sprintf("verification (%s) failed (%s)", mode, what), Lines: lines}
 	}, nil
 }

@@ -1,13 +1,17 @@
 // Package verify checks a tree after goremover changed it: the type
 // checker over every configuration (the default), go build and go vet,
-// or go test. Type checking compares against the same check before the
-// change, so that errors the tree already had (or that stand-in
-// dependencies of other platforms cause) do not count: only new ones do.
+// or go test. Type checking compares against the errors the index found
+// before the change, so that errors the tree already had (or that
+// stand-in dependencies of other platforms cause) do not count: only new
+// ones do. It re-checks only what the change can break, from source
+// against export data of the rest (see load.Recheck), and stops at the
+// first package with a new error.
 package verify
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os/exec"
 	"path"
@@ -48,6 +52,10 @@ func ParseMode(s string) (Mode, error) {
 type Failure struct {
 	Mode   Mode
 	Errors []string // new type errors, or the go command's output lines
+	// Package is the package variant whose new type errors stopped
+	// the check ("" if the check did not stop early): others may have
+	// broken too.
+	Package string
 }
 
 func (f *Failure) Error() string {
@@ -114,12 +122,15 @@ func Affected(dirs []*load.Dir, changed []string, removedPkgs []string) *Scope {
 	return s
 }
 
-// TypeErrors type-checks the scope's directories as they are on disk, in
-// every configuration the working set calls for.
-func TypeErrors(ctx context.Context, ws *load.WorkingSet, scope *Scope, opts load.Options) (*Errors, error) {
+// CheckTypes type-checks the scope's directories as they are on disk, in
+// every configuration the working set calls for, and fails with a
+// *Failure if they have an error that before (the baseline, see
+// IndexErrors) does not. It stops at the first package variant with a
+// new error: the Failure lists that variant's new errors and names it.
+func CheckTypes(ctx context.Context, ws *load.WorkingSet, scope *Scope, before *Errors, opts load.Options) error {
 	all, err := ws.Scan()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	want := map[string]bool{}
 	for _, d := range scope.Dirs {
@@ -131,21 +142,24 @@ func TypeErrors(ctx context.Context, ws *load.WorkingSet, scope *Scope, opts loa
 			dirs = append(dirs, d)
 		}
 	}
-	errs := &Errors{keys: map[string]int{}, lines: map[string][]string{}}
-	if len(dirs) == 0 {
-		return errs, nil
-	}
+	after := newErrors()
 	progress.Printf(ctx, "verifying: type-checking %s in every configuration", report.Plural(len(dirs), "package"))
 	for _, d := range dirs {
 		for _, f := range d.Files {
 			if f.Err != nil {
-				errs.add("syntax", f.Err.Error())
+				after.add("syntax", f.Err.Error())
 			}
 		}
 	}
+	if errs := New(before, after); len(errs) > 0 {
+		return &Failure{Mode: Typecheck, Errors: errs}
+	}
+	if len(dirs) == 0 {
+		return nil
+	}
 	host, err := load.HostConfig(ctx, ws, &opts)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var cons []buildcfg.Constraint
 	for _, d := range all {
@@ -155,26 +169,51 @@ func TypeErrors(ctx context.Context, ws *load.WorkingSet, scope *Scope, opts loa
 	}
 	cfgs, _ := host.Plan(cons, opts.Platforms)
 	opts.AltErrors = true
-	checked, err := load.Check(ctx, ws, all, dirs, host, cfgs, &opts)
-	if err != nil {
-		// The go command could not even list or parse the packages.
-		errs.add("load", err.Error())
-		return errs, nil
-	}
-	for _, u := range checked.Units {
-		// Only the scope's packages: a dependency re-checked for another
-		// configuration is not something the change can break.
+	var fail *Failure
+	err = load.Recheck(ctx, ws, all, dirs, host, cfgs, &opts, func(u *load.Unit) error {
+		// Only the scope's packages: a dependency re-checked for
+		// another configuration is not something the change can break.
 		if !want[u.Dir.Abs] {
-			continue
+			return nil
 		}
+		keys := map[string]bool{}
 		for _, e := range u.Errors {
-			errs.add(u.Config.String(), e)
+			keys[after.add(u.Config.String(), e)] = true
 		}
+		// Counts only grow: an error past the baseline's count now is
+		// new whatever the remaining checks find.
+		var errs []string
+		for k := range keys {
+			if extra := after.keys[k] - before.keys[k]; extra > 0 {
+				lines := after.lines[k]
+				errs = append(errs, lines[len(lines)-extra:]...)
+			}
+		}
+		if len(errs) == 0 {
+			return nil
+		}
+		sort.Strings(errs)
+		fail = &Failure{Mode: Typecheck, Errors: errs, Package: u.Path}
+		return fail
+	})
+	var lerr *load.Error
+	switch {
+	case fail != nil && errors.Is(err, fail):
+		return fail
+	case errors.As(err, &lerr):
+		// The go command could not list the packages, a file does
+		// not parse, or an import cannot be loaded.
+		return &Failure{Mode: Typecheck, Errors: []string{cfgPrefix("load") + lerr.Error()}}
 	}
-	return errs, nil
+	return err
 }
 
-func (e *Errors) add(cfg, line string) {
+func newErrors() *Errors {
+	return &Errors{keys: map[string]int{}, lines: map[string][]string{}}
+}
+
+// add adds an error line and returns its key.
+func (e *Errors) add(cfg, line string) string {
 	file, msg := line, line
 	// "path/x.go:12:3: msg" → key "path/x.go" + "msg".
 	if i := strings.Index(line, ".go:"); i >= 0 {
@@ -192,6 +231,7 @@ func (e *Errors) add(cfg, line string) {
 	k := file + "\t" + unqualify(msg)
 	e.keys[k]++
 	e.lines[k] = append(e.lines[k], cfgPrefix(cfg)+line)
+	return k
 }
 
 // unqualify rewrites the package qualifiers of a type error message,
@@ -250,7 +290,7 @@ func IndexErrors(x *index.Index, scope *Scope) *Errors {
 	for _, d := range scope.Dirs {
 		want[d] = true
 	}
-	errs := &Errors{keys: map[string]int{}, lines: map[string][]string{}}
+	errs := newErrors()
 	for _, d := range x.Dirs {
 		if !want[d.Abs] {
 			continue
