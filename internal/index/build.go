@@ -138,18 +138,48 @@ func addFields(m map[*types.Var]string, prefix string, st *types.Struct, depth i
 	}
 }
 
-// pos converts a token position to an index position.
+// pos converts a token position to an index position: where //line
+// directives put it (cgo output maps back to the user's file), or, if
+// that is outside the working set, where it really is. Module is "" if
+// neither is in the working set (cgo's own generated code).
 func (b *builder) pos(p token.Pos) Pos {
 	position := b.u.Fset.Position(p)
-	mr, ok := b.rel[position.Filename]
+	mod, rel := b.rel1(position.Filename)
+	if mod == "" {
+		raw := b.u.Fset.PositionFor(p, false)
+		if m, r := b.rel1(raw.Filename); m != "" {
+			return Pos{Module: m, File: r, Line: raw.Line, Col: raw.Column}
+		}
+	}
+	return Pos{Module: mod, File: rel, Line: position.Line, Col: position.Column}
+}
+
+// rel1 returns the module and module-relative path of a file, memoized.
+func (b *builder) rel1(file string) (module, rel string) {
+	mr, ok := b.rel[file]
 	if !ok {
-		mr[0], mr[1] = b.ws.Rel(position.Filename)
+		mr[0], mr[1] = b.ws.Rel(file)
 		if b.rel == nil {
 			b.rel = map[string][2]string{}
 		}
-		b.rel[position.Filename] = mr
+		b.rel[file] = mr
 	}
-	return Pos{Module: mr[0], File: mr[1], Line: position.Line, Col: position.Column}
+	return mr[0], mr[1]
+}
+
+// cgoOwn reports whether f is a file cgo generated from nothing the user
+// wrote (_cgo_gotypes.go): neither its own name nor the one its //line
+// directives give is in the working set. Its references (the wrappers of
+// //export'ed funcs) are cgo's, and its positions point into the build
+// cache; a cgo-export reference already stands for them.
+func (b *builder) cgoOwn(f *ast.File) bool {
+	tf := b.u.Fset.File(f.FileStart)
+	if tf == nil {
+		return false
+	}
+	m1, _ := b.rel1(tf.Name())
+	m2, _ := b.rel1(b.u.Fset.Position(f.Package).Filename)
+	return m1 == "" && m2 == ""
 }
 
 // add records a reference, once per (target, position, kind).
@@ -173,13 +203,23 @@ type fileState struct {
 	enclName string
 }
 
+// ref records a reference at a position of the unit's files; one that no
+// working-set file holds (cgo's generated text) is left out.
 func (s *fileState) ref(to Key, at token.Pos, kind Kind) {
-	s.b.add(Ref{To: to, Pos: s.b.pos(at), Kind: kind, From: s.from, Encl: s.encl, EnclName: s.enclName, Test: s.test})
+	pos := s.b.pos(at)
+	if pos.Module == "" {
+		return
+	}
+	s.b.add(Ref{To: to, Pos: pos, Kind: kind, From: s.from, Encl: s.encl, EnclName: s.enclName, Test: s.test})
 }
 
 // refHidden records a reference the compiler cannot see.
 func (s *fileState) refHidden(to Key, at token.Pos, kind Kind, guess bool, note string) {
-	s.b.add(Ref{To: to, Pos: s.b.pos(at), Kind: kind, From: s.from, Encl: s.encl, EnclName: s.enclName, Test: s.test, Hidden: true, Guess: guess, Note: note})
+	pos := s.b.pos(at)
+	if pos.Module == "" {
+		return
+	}
+	s.b.add(Ref{To: to, Pos: pos, Kind: kind, From: s.from, Encl: s.encl, EnclName: s.enclName, Test: s.test, Hidden: true, Guess: guess, Note: note})
 }
 
 // indexUnit adds the references of the unit's new files, and, for host
@@ -187,6 +227,9 @@ func (s *fileState) refHidden(to Key, at token.Pos, kind Kind, guess bool, note 
 func (b *builder) indexUnit(u *load.Unit, decls bool) {
 	b.u = u
 	for _, f := range u.New {
+		if b.cgoOwn(f) {
+			continue
+		}
 		name := u.Fset.Position(f.Package).Filename
 		s := &fileState{b: b, file: f, test: strings.HasSuffix(name, "_test.go"), from: u.Path}
 		if !strings.HasSuffix(name, ".go") || filepath.Dir(name) != u.Dir.Abs {
@@ -386,7 +429,9 @@ func (s *fileState) promoted(sel *ast.SelectorExpr) {
 			s.ref(k, sel.Sel.Pos(), Use)
 		}
 		if f.Pos().IsValid() {
-			s.b.add(Ref{To: target, Pos: s.b.pos(f.Pos()), Kind: Embed, From: f.Pkg().Path(), Note: "promoted through embedded " + f.Name(), Test: strings.HasSuffix(s.b.u.Fset.Position(f.Pos()).Filename, "_test.go")})
+			if pos := s.b.pos(f.Pos()); pos.Module != "" {
+				s.b.add(Ref{To: target, Pos: pos, Kind: Embed, From: f.Pkg().Path(), Note: "promoted through embedded " + f.Name(), Test: isTestFile(pos.File)})
+			}
 		}
 		t = f.Type()
 	}

@@ -351,6 +351,9 @@ func (s *fileState) embedPath(k Key, from types.Type, index []int) {
 		}
 		if f.Pos().IsValid() && f.Pkg() != nil && s.b.inWS(stripTest(f.Pkg().Path())) {
 			pos := s.b.pos(f.Pos())
+			if pos.Module == "" {
+				return
+			}
 			s.b.add(Ref{To: k, Pos: pos, Kind: Embed, From: f.Pkg().Path(), Note: "promoted through embedded " + f.Name(), Test: isTestFile(pos.File)})
 		}
 		t = f.Type()
