@@ -84,8 +84,10 @@ func analyzePackages(x *index.Index, t *target.Target, res *Result) {
 		in[p] = true
 		in[p+"_test"] = true
 	}
+	// A reference from inside the packages goes with them, whatever its
+	// kind: a //go:linkname pull or an //export in them is removed too.
 	add := func(r *index.Ref) {
-		if in[r.From] && !External(r) {
+		if in[r.From] {
 			res.Self = append(res.Self, r)
 		} else {
 			res.Refs = append(res.Refs, r)

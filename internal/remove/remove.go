@@ -188,13 +188,15 @@ func (c *computer) removed(k index.Key) bool {
 
 func trimTest(p string) string { return strings.TrimSuffix(p, "_test") }
 
-// removedRef reports whether r is made from code the removal takes.
+// removedRef reports whether r is made from code the removal takes: a
+// package removed whole takes every reference its files make, directives
+// included.
 func (c *computer) removedRef(r *index.Ref) bool {
-	if impact.External(r) {
-		return false
-	}
 	if c.rmPkgs[trimTest(r.From)] {
 		return true
+	}
+	if impact.External(r) {
+		return false
 	}
 	return r.Encl != (index.Key{}) && c.removed(r.Encl)
 }
