@@ -127,6 +127,13 @@ func Compute(ws *load.WorkingSet, x *index.Index, targets []*target.Target, opts
 		}
 		if len(left) > 0 {
 			res.Refs = left
+			var members []impact.Member
+			for _, m := range res.Members {
+				if !c.removedRef(m.Ref) {
+					members = append(members, m)
+				}
+			}
+			res.Members = members
 			r.Blocked = append(r.Blocked, res)
 		}
 	}
