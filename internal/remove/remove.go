@@ -420,12 +420,20 @@ func (c *computer) conversion(at index.Pos, fun ast.Expr) bool {
 		if pkg == nil {
 			return false
 		}
+		// A use of a type there, and no call: the index also has
+		// implicit references at a selection (kind embed).
+		typ := false
 		for _, r := range pkg.Refs {
 			if r.Pos.File == at.File && r.Pos.Line == p.Line && r.Pos.Col == p.Column {
-				ds := c.x.Decls(r.To)
-				return r.Kind != index.Call && len(ds) > 0 && ds[0].Kind == index.Type
+				if r.Kind == index.Call {
+					return false
+				}
+				if ds := c.x.Decls(r.To); r.Kind == index.Use && len(ds) > 0 && ds[0].Kind == index.Type {
+					typ = true
+				}
 			}
 		}
+		return typ
 	}
 	return false
 }
