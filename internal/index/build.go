@@ -407,18 +407,20 @@ func isCallee(stack []ast.Node) bool {
 	return false
 }
 
-// promoted records the embedded fields a selection x.f goes through.
-// Removing one of them, or its promoted member, breaks the selection.
+// promoted records what a selection x.f goes through: the embedded
+// fields, and the types that declare them (kind embed, at the selection:
+// it names neither, but removing either breaks it), and, for a method an
+// interface gets from one it embeds, the embedded interfaces.
 func (s *fileState) promoted(sel *ast.SelectorExpr) {
 	info := s.b.u.Info
 	selection := info.Selections[sel]
-	if selection == nil || len(selection.Index()) < 2 {
+	if selection == nil {
 		return
 	}
-	target, ok := s.b.key(selection.Obj())
-	if !ok {
-		return
-	}
+	// The member may be outside the working set (a method of
+	// http.ResponseWriter) and still be promoted through its types.
+	target, isWS := s.b.key(selection.Obj())
+	at := sel.Sel.Pos()
 	t := selection.Recv()
 	for _, i := range selection.Index()[:len(selection.Index())-1] {
 		f := structField(t, i)
@@ -426,15 +428,67 @@ func (s *fileState) promoted(sel *ast.SelectorExpr) {
 			return
 		}
 		if k, ok := s.b.key(f); ok {
-			s.ref(k, sel.Sel.Pos(), Use)
+			s.ref(k, at, Use)
 		}
-		if f.Pos().IsValid() {
+		s.embedded(f.Type(), at, "through embedded "+f.Name())
+		if isWS && f.Pos().IsValid() {
 			if pos := s.b.pos(f.Pos()); pos.Module != "" {
 				s.b.add(Ref{To: target, Pos: pos, Kind: Embed, From: f.Pkg().Path(), Note: "promoted through embedded " + f.Name(), Test: isTestFile(pos.File)})
 			}
 		}
 		t = f.Type()
 	}
+	if fn, ok := selection.Obj().(*types.Func); ok {
+		if recv := fn.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
+			if owner := namedOf(recv.Type()); owner != nil {
+				for _, n := range embeddedIfaces(t, owner.Origin(), 0) {
+					s.embedded(n, at, "through embedded "+n.Obj().Name())
+				}
+			}
+		}
+	}
+}
+
+// embedded records a use of the named type t is (or points to), made
+// implicitly at a selection or conversion that goes through a field or
+// interface of that type.
+func (s *fileState) embedded(t types.Type, at token.Pos, note string) {
+	if n := namedOf(t); n != nil {
+		if k, ok := s.b.key(n.Origin().Obj()); ok {
+			pos := s.b.pos(at)
+			if pos.Module == "" {
+				return
+			}
+			s.b.add(Ref{To: k, Pos: pos, Kind: Embed, From: s.from, Encl: s.encl, EnclName: s.enclName, Test: s.test, Note: note})
+		}
+	}
+}
+
+// embeddedIfaces returns the named interfaces that interface t embeds,
+// directly or not, on the way to owner (owner included), or nil if t is
+// owner or does not embed it.
+func embeddedIfaces(t types.Type, owner *types.Named, depth int) []*types.Named {
+	if n := namedOf(t); n != nil && n.Origin() == owner || depth > 8 {
+		return nil
+	}
+	it, ok := t.Underlying().(*types.Interface)
+	if !ok {
+		return nil
+	}
+	for i := range it.NumEmbeddeds() {
+		e := it.EmbeddedType(i)
+		n := namedOf(e)
+		if n != nil && n.Origin() == owner {
+			return []*types.Named{n}
+		}
+		if rest := embeddedIfaces(e, owner, depth+1); rest != nil {
+			if n != nil {
+				return append([]*types.Named{n}, rest...)
+			}
+			return rest
+		}
+	}
+	return nil
 }
 
 // structField returns the i'th field of the struct t (or *t) is.
