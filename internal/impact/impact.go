@@ -233,7 +233,9 @@ func analyzeSymbol(x *index.Index, t *target.Target, res *Result) {
 	if via, ok := index.DynamicMethod(t.Name); ok && t.Kind == index.Method && len(t.Decls) > 0 && !t.Decls[0].Iface {
 		typ := index.Key{Pkg: t.Key.Pkg, Path: t.Recv}
 		for _, r := range x.RefsTo(typ) {
-			if inMethodOf(r, typ) || self(r) {
+			// A selection through an embedded typ passes no value
+			// of it anywhere (kind embed); the embedding names it.
+			if inMethodOf(r, typ) || self(r) || r.Kind == index.Embed {
 				continue
 			}
 			c := *r
