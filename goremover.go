@@ -341,7 +341,7 @@ func targetsOf(jts []impact.JSONTarget) []*Target {
 	for _, jt := range jts {
 		t := &Target{Target: jt.Target, Kind: jt.Kind, Pkg: jt.Pkg, Name: jt.Name, Recv: jt.Recv,
 			Safe: jt.Safe, Refs: refsOf(jt.Refs), RemovedWith: refsOf(jt.RemovedWith), Guesses: refsOf(jt.Guesses),
-			Packages: jt.Packages}
+			Members: refsOf(jt.Members), Packages: jt.Packages}
 		if jt.Decl != nil {
 			p := Position(*jt.Decl)
 			t.Decl = &p
@@ -355,7 +355,7 @@ func refsOf(jrs []impact.JSONRef) []Reference {
 	out := make([]Reference, 0, len(jrs))
 	for _, r := range jrs {
 		out = append(out, Reference{Position: Position(r.Loc), Pkg: r.Pkg, Kind: r.Kind, Test: r.Test,
-			Platforms: r.Platforms, Hidden: r.Hidden, Note: r.Note})
+			Platforms: r.Platforms, Hidden: r.Hidden, Note: r.Note, Member: r.Member})
 	}
 	return out
 }

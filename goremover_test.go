@@ -31,6 +31,8 @@ func helper() int { return 1 }
 func refundHelper() int { return 2 }
 `,
 		"pay/pay_windows.go": "package pay\n\nvar _ = Charge()\n",
+		"pay/client.go":      "package pay\n\n// Client pays.\ntype Client struct{ Name string }\n\nfunc New() *Client { return &Client{} }\n",
+		"use/use.go":         "package use\n\nimport \"example.com/m/pay\"\n\nfunc Use() string { return pay.New().Name }\n",
 		"main.go":            "package main\n\nimport \"example.com/m/pay\"\n\nfunc main() { pay.Charge() }\n",
 	}
 	for name, data := range files {
@@ -70,6 +72,15 @@ func TestSession(t *testing.T) {
 	}
 	if !refund.Safe {
 		t.Errorf("Refund = %+v, want safe", refund)
+	}
+	// A type's references are those of its name; the uses of its fields
+	// are its members.
+	ts, err = s.Impact(ctx, "./pay.Client")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := ts[0]; len(c.Members) != 1 || c.Members[0].Member != "Client.Name" || c.Members[0].File != "use/use.go" {
+		t.Errorf("Client members = %+v", c.Members)
 	}
 
 	// Not safe: a BlockedError listing what keeps it; nothing written.

@@ -32,6 +32,14 @@ body, the methods of a removed type, the tests and examples named after
 it: TestX, TestX_y, ExampleX, BenchmarkX, FuzzX) are listed as removed
 with it and do not make the target unsafe.
 
+The references of a type are those of its name (T, p.T, T(x), an
+embedded T). The uses of its fields and methods on values of the type
+(x.Name = v, T{Name: v}, x.M(), a conversion to an interface that its
+methods satisfy) are listed apart, grouped by member ("members" in JSON,
+each with "member": "T.F"): they do not make it unsafe, since the
+values come from code that names the type. A //go:linkname to one of
+its methods names no type, and is a reference.
+
 For each target, impact prints the declaration, the verdict (safe to
 remove, or N references in M packages), and each reference as
 file:line:col: kind: source line, grouped by package.

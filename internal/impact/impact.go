@@ -2,6 +2,12 @@
 // to remove: safe iff no reference remains outside what removing it would
 // remove too (its own body, its methods and fields, the tests named after
 // it, the package's own files for a package).
+//
+// The references of a type are those of its name. Uses of its fields and
+// methods (x.Name, T{Name: ...}, a conversion to an interface its methods
+// satisfy) are listed apart, as members: each is made on a value whose
+// type some code names, and that code is a reference already. What no
+// name stands for (a //go:linkname to a method) stays a reference.
 package impact
 
 import (
@@ -27,6 +33,16 @@ type Result struct {
 	// Guesses are uses that can only be guessed (reflection on a
 	// non-constant name); reported, not blocking.
 	Guesses []*index.Ref
+	// Members are the uses of a type's fields and methods (a field's
+	// nested fields) outside what is removed with it, sorted by member.
+	// They do not block: see the package comment.
+	Members []Member
+}
+
+// Member is a use of a member of the target.
+type Member struct {
+	Key index.Key // the member: "T.F", "T.M"
+	*index.Ref
 }
 
 // Safe reports whether the target can be removed.
@@ -56,6 +72,16 @@ func Analyze(x *index.Index, ws *load.WorkingSet, t *target.Target) *Result {
 	for _, l := range [][]*index.Ref{res.Refs, res.Self, res.Guesses} {
 		sortRefs(l)
 	}
+	sort.SliceStable(res.Members, func(i, j int) bool {
+		a, b := res.Members[i], res.Members[j]
+		if a.Key != b.Key {
+			return a.Key.Path < b.Key.Path
+		}
+		if a.Pos != b.Pos {
+			return a.Pos.Less(b.Pos)
+		}
+		return a.Kind < b.Kind
+	})
 	return res
 }
 
@@ -84,8 +110,10 @@ func analyzePackages(x *index.Index, t *target.Target, res *Result) {
 		in[p] = true
 		in[p+"_test"] = true
 	}
+	// A reference from inside the packages goes with them, whatever its
+	// kind: a //go:linkname pull or an //export in them is removed too.
 	add := func(r *index.Ref) {
-		if in[r.From] && !External(r) {
+		if in[r.From] {
 			res.Self = append(res.Self, r)
 		} else {
 			res.Refs = append(res.Refs, r)
@@ -137,14 +165,26 @@ func analyzeSymbol(x *index.Index, t *target.Target, res *Result) {
 		}
 		return r.Test && NamedTest(r.EnclName, TestStem(t)) && strings.TrimSuffix(r.From, "_test") == t.Pkgs[0]
 	}
+	// file sorts a reference to k: one to a member (not t.Key) is a
+	// member use unless nothing names the type for it (External).
+	// Member uses inside what is removed are not listed at all.
+	file := func(k index.Key, r *index.Ref) {
+		switch {
+		case self(r):
+			if k == t.Key {
+				res.Self = append(res.Self, r)
+			}
+		case k != t.Key && !External(r):
+			res.Members = append(res.Members, Member{Key: k, Ref: r})
+		default:
+			res.Refs = append(res.Refs, r)
+		}
+	}
 	var names []index.Key
+	member := map[index.Key]index.Key{} // by-name key -> the member it reaches
 	for _, k := range t.Keys {
 		for _, r := range x.RefsTo(k) {
-			if self(r) {
-				res.Self = append(res.Self, r)
-			} else {
-				res.Refs = append(res.Refs, r)
-			}
+			file(k, r)
 		}
 		// By-name uses: templates, reflection and plugins cannot say
 		// which type they mean.
@@ -154,14 +194,20 @@ func analyzeSymbol(x *index.Index, t *target.Target, res *Result) {
 		}
 		decl := d[0]
 		exported := isExported(decl.Name)
+		byName := func(nk index.Key) {
+			names = append(names, nk)
+			if _, ok := member[nk]; !ok {
+				member[nk] = k
+			}
+		}
 		switch decl.Kind {
 		case index.Method, index.Field:
 			if exported {
-				names = append(names, index.NameKey(index.NameMember, decl.Name))
+				byName(index.NameKey(index.NameMember, decl.Name))
 				if decl.Kind == index.Method {
-					names = append(names, index.NameKey(index.NameMethod, ""))
+					byName(index.NameKey(index.NameMethod, ""))
 				} else {
-					names = append(names, index.NameKey(index.NameField, ""))
+					byName(index.NameKey(index.NameField, ""))
 				}
 			}
 			// A type assertion to an interface with this method may
@@ -171,11 +217,12 @@ func analyzeSymbol(x *index.Index, t *target.Target, res *Result) {
 				if !exported {
 					name = strings.TrimSuffix(decl.Key.Pkg, "_test") + "." + name
 				}
-				names = append(names, index.NameKey(index.NameAssert, name))
+				byName(index.NameKey(index.NameAssert, name))
 			}
 		case index.Func, index.Var:
 			if exported && t.Pkg != nil && t.Pkg.Name == "main" && decl.Recv == "" {
-				names = append(names, index.NameKey(index.NameMain, decl.Name), index.NameKey(index.NameMain, ""))
+				byName(index.NameKey(index.NameMain, decl.Name))
+				byName(index.NameKey(index.NameMain, ""))
 			}
 		}
 	}
@@ -186,7 +233,9 @@ func analyzeSymbol(x *index.Index, t *target.Target, res *Result) {
 	if via, ok := index.DynamicMethod(t.Name); ok && t.Kind == index.Method && len(t.Decls) > 0 && !t.Decls[0].Iface {
 		typ := index.Key{Pkg: t.Key.Pkg, Path: t.Recv}
 		for _, r := range x.RefsTo(typ) {
-			if inMethodOf(r, typ) || self(r) {
+			// A selection through an embedded typ passes no value
+			// of it anywhere (kind embed); the embedding names it.
+			if inMethodOf(r, typ) || self(r) || r.Kind == index.Embed {
 				continue
 			}
 			c := *r
@@ -195,20 +244,39 @@ func analyzeSymbol(x *index.Index, t *target.Target, res *Result) {
 			res.Refs = append(res.Refs, &c)
 		}
 	}
-	for _, k := range names {
-		for _, r := range x.RefsTo(k) {
+	for _, nk := range names {
+		for _, r := range x.RefsTo(nk) {
 			if r.Guess {
 				res.Guesses = append(res.Guesses, r)
-			} else if self(r) {
-				res.Self = append(res.Self, r)
 			} else {
-				res.Refs = append(res.Refs, r)
+				file(member[nk], r)
 			}
 		}
 	}
 	res.Refs = dedup(res.Refs)
 	res.Self = dedup(res.Self)
 	res.Guesses = dedup(res.Guesses)
+	res.Members = dedupMembers(res.Members)
+}
+
+// dedupMembers drops a member use seen twice at one position with one
+// kind (a field referenced by its key and by name).
+func dedupMembers(ms []Member) []Member {
+	type id struct {
+		pos  index.Pos
+		kind index.Kind
+		key  index.Key
+	}
+	seen := map[id]bool{}
+	out := ms[:0]
+	for _, m := range ms {
+		k := id{m.Pos, m.Kind, m.Key}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // inMethodOf reports whether r is made inside a method (or field) of the

@@ -45,10 +45,12 @@ type JSONRef struct {
 	Platforms []string `json:"platforms"`
 	Hidden    bool     `json:"hidden"`
 	Note      string   `json:"note,omitempty"`
+	// Member is the member used, for a type's members: "T.F", "T.M".
+	Member string `json:"member,omitempty"`
 }
 
-// JSONTarget is a target in the SPEC's JSON shape; removed_with, guesses
-// and packages are additions.
+// JSONTarget is a target in the SPEC's JSON shape; removed_with, guesses,
+// members and packages are additions.
 type JSONTarget struct {
 	Target      string    `json:"target"`
 	Kind        string    `json:"kind"`
@@ -61,6 +63,7 @@ type JSONTarget struct {
 	Refs        []JSONRef `json:"refs"`
 	RemovedWith []JSONRef `json:"removed_with"`
 	Guesses     []JSONRef `json:"guesses,omitempty"`
+	Members     []JSONRef `json:"members,omitempty"`
 }
 
 // Name returns the canonical spelling of a target.
@@ -130,6 +133,11 @@ func (p *Printer) Targets(results []*Result) []JSONTarget {
 			Refs: p.jsonRefs(r.Refs), RemovedWith: p.jsonRefs(r.Self)}
 		if len(r.Guesses) > 0 {
 			jt.Guesses = p.jsonRefs(r.Guesses)
+		}
+		for _, m := range r.Members {
+			jr := p.jsonRefs([]*index.Ref{m.Ref})[0]
+			jr.Member = m.Key.Path
+			jt.Members = append(jt.Members, jr)
 		}
 		switch {
 		case t.Kind == index.ModuleKind:
@@ -222,6 +230,10 @@ func (p *Printer) Text(w io.Writer, results []*Result) error {
 			fmt.Fprintf(&buf, "removed with it: %s\n", report.Plural(len(r.Self), "reference"))
 			p.group(&buf, r.Self)
 		}
+		if len(r.Members) > 0 {
+			fmt.Fprintf(&buf, "uses of its members: %s to %s\n", report.Plural(len(r.Members), "reference"), report.Plural(countMembers(r.Members), "member"))
+			p.members(&buf, r.Members)
+		}
 		if len(r.Guesses) > 0 {
 			fmt.Fprintf(&buf, "may also be used by reflection that cannot be resolved: %s\n", report.Plural(len(r.Guesses), "place"))
 			p.group(&buf, r.Guesses)
@@ -243,23 +255,54 @@ func (p *Printer) group(buf *bytes.Buffer, refs []*index.Ref) {
 			}
 			fmt.Fprintf(buf, "    %s%s\n", r.From, mark)
 		}
-		var tags []string
-		if r.Test {
-			tags = append(tags, "test")
-		}
-		if pl := p.platforms(r.Pos); !(len(pl) == 1 && pl[0] == "all") {
-			tags = append(tags, strings.Join(pl, ","))
-		}
-		if r.Hidden {
-			tags = append(tags, "hidden")
-		}
-		if r.Note != "" {
-			tags = append(tags, r.Note)
-		}
-		extra := ""
-		if len(tags) > 0 {
-			extra = "  [" + strings.Join(tags, "; ") + "]"
-		}
-		fmt.Fprintf(buf, "\t%s: %s: %s%s\n", p.Display(r.Pos), r.Kind, p.source(r.Pos), extra)
+		p.line(buf, r)
 	}
+}
+
+// members prints member uses grouped by member, in order.
+func (p *Printer) members(buf *bytes.Buffer, ms []Member) {
+	var last index.Key
+	for i, m := range ms {
+		if i == 0 || m.Key != last {
+			last = m.Key
+			kind := ""
+			if ds := p.X.Decls(m.Key); len(ds) > 0 {
+				kind = " (" + string(ds[0].Kind) + ")"
+			}
+			fmt.Fprintf(buf, "    %s%s\n", m.Key.Path, kind)
+		}
+		p.line(buf, m.Ref)
+	}
+}
+
+func countMembers(ms []Member) int {
+	n := 0
+	for i, m := range ms {
+		if i == 0 || m.Key != ms[i-1].Key {
+			n++
+		}
+	}
+	return n
+}
+
+// line prints one reference: position, kind, source line and tags.
+func (p *Printer) line(buf *bytes.Buffer, r *index.Ref) {
+	var tags []string
+	if r.Test {
+		tags = append(tags, "test")
+	}
+	if pl := p.platforms(r.Pos); !(len(pl) == 1 && pl[0] == "all") {
+		tags = append(tags, strings.Join(pl, ","))
+	}
+	if r.Hidden {
+		tags = append(tags, "hidden")
+	}
+	if r.Note != "" {
+		tags = append(tags, r.Note)
+	}
+	extra := ""
+	if len(tags) > 0 {
+		extra = "  [" + strings.Join(tags, "; ") + "]"
+	}
+	fmt.Fprintf(buf, "\t%s: %s: %s%s\n", p.Display(r.Pos), r.Kind, p.source(r.Pos), extra)
 }

@@ -138,18 +138,48 @@ func addFields(m map[*types.Var]string, prefix string, st *types.Struct, depth i
 	}
 }
 
-// pos converts a token position to an index position.
+// pos converts a token position to an index position: where //line
+// directives put it (cgo output maps back to the user's file), or, if
+// that is outside the working set, where it really is. Module is "" if
+// neither is in the working set (cgo's own generated code).
 func (b *builder) pos(p token.Pos) Pos {
 	position := b.u.Fset.Position(p)
-	mr, ok := b.rel[position.Filename]
+	mod, rel := b.rel1(position.Filename)
+	if mod == "" {
+		raw := b.u.Fset.PositionFor(p, false)
+		if m, r := b.rel1(raw.Filename); m != "" {
+			return Pos{Module: m, File: r, Line: raw.Line, Col: raw.Column}
+		}
+	}
+	return Pos{Module: mod, File: rel, Line: position.Line, Col: position.Column}
+}
+
+// rel1 returns the module and module-relative path of a file, memoized.
+func (b *builder) rel1(file string) (module, rel string) {
+	mr, ok := b.rel[file]
 	if !ok {
-		mr[0], mr[1] = b.ws.Rel(position.Filename)
+		mr[0], mr[1] = b.ws.Rel(file)
 		if b.rel == nil {
 			b.rel = map[string][2]string{}
 		}
-		b.rel[position.Filename] = mr
+		b.rel[file] = mr
 	}
-	return Pos{Module: mr[0], File: mr[1], Line: position.Line, Col: position.Column}
+	return mr[0], mr[1]
+}
+
+// cgoOwn reports whether f is a file cgo generated from nothing the user
+// wrote (_cgo_gotypes.go): neither its own name nor the one its //line
+// directives give is in the working set. Its references (the wrappers of
+// //export'ed funcs) are cgo's, and its positions point into the build
+// cache; a cgo-export reference already stands for them.
+func (b *builder) cgoOwn(f *ast.File) bool {
+	tf := b.u.Fset.File(f.FileStart)
+	if tf == nil {
+		return false
+	}
+	m1, _ := b.rel1(tf.Name())
+	m2, _ := b.rel1(b.u.Fset.Position(f.Package).Filename)
+	return m1 == "" && m2 == ""
 }
 
 // add records a reference, once per (target, position, kind).
@@ -173,13 +203,23 @@ type fileState struct {
 	enclName string
 }
 
+// ref records a reference at a position of the unit's files; one that no
+// working-set file holds (cgo's generated text) is left out.
 func (s *fileState) ref(to Key, at token.Pos, kind Kind) {
-	s.b.add(Ref{To: to, Pos: s.b.pos(at), Kind: kind, From: s.from, Encl: s.encl, EnclName: s.enclName, Test: s.test})
+	pos := s.b.pos(at)
+	if pos.Module == "" {
+		return
+	}
+	s.b.add(Ref{To: to, Pos: pos, Kind: kind, From: s.from, Encl: s.encl, EnclName: s.enclName, Test: s.test})
 }
 
 // refHidden records a reference the compiler cannot see.
 func (s *fileState) refHidden(to Key, at token.Pos, kind Kind, guess bool, note string) {
-	s.b.add(Ref{To: to, Pos: s.b.pos(at), Kind: kind, From: s.from, Encl: s.encl, EnclName: s.enclName, Test: s.test, Hidden: true, Guess: guess, Note: note})
+	pos := s.b.pos(at)
+	if pos.Module == "" {
+		return
+	}
+	s.b.add(Ref{To: to, Pos: pos, Kind: kind, From: s.from, Encl: s.encl, EnclName: s.enclName, Test: s.test, Hidden: true, Guess: guess, Note: note})
 }
 
 // indexUnit adds the references of the unit's new files, and, for host
@@ -187,6 +227,9 @@ func (s *fileState) refHidden(to Key, at token.Pos, kind Kind, guess bool, note 
 func (b *builder) indexUnit(u *load.Unit, decls bool) {
 	b.u = u
 	for _, f := range u.New {
+		if b.cgoOwn(f) {
+			continue
+		}
 		name := u.Fset.Position(f.Package).Filename
 		s := &fileState{b: b, file: f, test: strings.HasSuffix(name, "_test.go"), from: u.Path}
 		if !strings.HasSuffix(name, ".go") || filepath.Dir(name) != u.Dir.Abs {
@@ -364,18 +407,20 @@ func isCallee(stack []ast.Node) bool {
 	return false
 }
 
-// promoted records the embedded fields a selection x.f goes through.
-// Removing one of them, or its promoted member, breaks the selection.
+// promoted records what a selection x.f goes through: the embedded
+// fields, and the types that declare them (kind embed, at the selection:
+// it names neither, but removing either breaks it), and, for a method an
+// interface gets from one it embeds, the embedded interfaces.
 func (s *fileState) promoted(sel *ast.SelectorExpr) {
 	info := s.b.u.Info
 	selection := info.Selections[sel]
-	if selection == nil || len(selection.Index()) < 2 {
+	if selection == nil {
 		return
 	}
-	target, ok := s.b.key(selection.Obj())
-	if !ok {
-		return
-	}
+	// The member may be outside the working set (a method of
+	// http.ResponseWriter) and still be promoted through its types.
+	target, isWS := s.b.key(selection.Obj())
+	at := sel.Sel.Pos()
 	t := selection.Recv()
 	for _, i := range selection.Index()[:len(selection.Index())-1] {
 		f := structField(t, i)
@@ -383,13 +428,67 @@ func (s *fileState) promoted(sel *ast.SelectorExpr) {
 			return
 		}
 		if k, ok := s.b.key(f); ok {
-			s.ref(k, sel.Sel.Pos(), Use)
+			s.ref(k, at, Use)
 		}
-		if f.Pos().IsValid() {
-			s.b.add(Ref{To: target, Pos: s.b.pos(f.Pos()), Kind: Embed, From: f.Pkg().Path(), Note: "promoted through embedded " + f.Name(), Test: strings.HasSuffix(s.b.u.Fset.Position(f.Pos()).Filename, "_test.go")})
+		s.embedded(f.Type(), at, "through embedded "+f.Name())
+		if isWS && f.Pos().IsValid() {
+			if pos := s.b.pos(f.Pos()); pos.Module != "" {
+				s.b.add(Ref{To: target, Pos: pos, Kind: Embed, From: f.Pkg().Path(), Note: "promoted through embedded " + f.Name(), Test: isTestFile(pos.File)})
+			}
 		}
 		t = f.Type()
 	}
+	if fn, ok := selection.Obj().(*types.Func); ok {
+		if recv := fn.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
+			if owner := namedOf(recv.Type()); owner != nil {
+				for _, n := range embeddedIfaces(t, owner.Origin(), 0) {
+					s.embedded(n, at, "through embedded "+n.Obj().Name())
+				}
+			}
+		}
+	}
+}
+
+// embedded records a use of the named type t is (or points to), made
+// implicitly at a selection or conversion that goes through a field or
+// interface of that type.
+func (s *fileState) embedded(t types.Type, at token.Pos, note string) {
+	if n := namedOf(t); n != nil {
+		if k, ok := s.b.key(n.Origin().Obj()); ok {
+			pos := s.b.pos(at)
+			if pos.Module == "" {
+				return
+			}
+			s.b.add(Ref{To: k, Pos: pos, Kind: Embed, From: s.from, Encl: s.encl, EnclName: s.enclName, Test: s.test, Note: note})
+		}
+	}
+}
+
+// embeddedIfaces returns the named interfaces that interface t embeds,
+// directly or not, on the way to owner (owner included), or nil if t is
+// owner or does not embed it.
+func embeddedIfaces(t types.Type, owner *types.Named, depth int) []*types.Named {
+	if n := namedOf(t); n != nil && n.Origin() == owner || depth > 8 {
+		return nil
+	}
+	it, ok := t.Underlying().(*types.Interface)
+	if !ok {
+		return nil
+	}
+	for i := range it.NumEmbeddeds() {
+		e := it.EmbeddedType(i)
+		n := namedOf(e)
+		if n != nil && n.Origin() == owner {
+			return []*types.Named{n}
+		}
+		if rest := embeddedIfaces(e, owner, depth+1); rest != nil {
+			if n != nil {
+				return append([]*types.Named{n}, rest...)
+			}
+			return rest
+		}
+	}
+	return nil
 }
 
 // structField returns the i'th field of the struct t (or *t) is.

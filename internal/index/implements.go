@@ -341,7 +341,9 @@ func (s *fileState) site(e ast.Node, from, to types.Type) {
 }
 
 // embedPath records the embedded fields through which a method is
-// promoted to from.
+// promoted to from. The conversion does not use their types the way a
+// selection does (promoted): the type checker reports nothing there
+// when an embedded type is missing, only at the embedding.
 func (s *fileState) embedPath(k Key, from types.Type, index []int) {
 	t := from
 	for _, i := range index[:len(index)-1] {
@@ -350,8 +352,9 @@ func (s *fileState) embedPath(k Key, from types.Type, index []int) {
 			return
 		}
 		if f.Pos().IsValid() && f.Pkg() != nil && s.b.inWS(stripTest(f.Pkg().Path())) {
-			pos := s.b.pos(f.Pos())
-			s.b.add(Ref{To: k, Pos: pos, Kind: Embed, From: f.Pkg().Path(), Note: "promoted through embedded " + f.Name(), Test: isTestFile(pos.File)})
+			if pos := s.b.pos(f.Pos()); pos.Module != "" {
+				s.b.add(Ref{To: k, Pos: pos, Kind: Embed, From: f.Pkg().Path(), Note: "promoted through embedded " + f.Name(), Test: isTestFile(pos.File)})
+			}
 		}
 		t = f.Type()
 	}

@@ -128,6 +128,13 @@ func Compute(ws *load.WorkingSet, x *index.Index, targets []*target.Target, opts
 		}
 		if len(left) > 0 {
 			res.Refs = left
+			var members []impact.Member
+			for _, m := range res.Members {
+				if !c.removedRef(m.Ref) {
+					members = append(members, m)
+				}
+			}
+			res.Members = members
 			r.Blocked = append(r.Blocked, res)
 		}
 	}
@@ -194,13 +201,15 @@ func (c *computer) removed(k index.Key) bool {
 
 func trimTest(p string) string { return strings.TrimSuffix(p, "_test") }
 
-// removedRef reports whether r is made from code the removal takes.
+// removedRef reports whether r is made from code the removal takes: a
+// package removed whole takes every reference its files make, directives
+// included.
 func (c *computer) removedRef(r *index.Ref) bool {
-	if impact.External(r) {
-		return false
-	}
 	if c.rmPkgs[trimTest(r.From)] {
 		return true
+	}
+	if impact.External(r) {
+		return false
 	}
 	return r.Encl != (index.Key{}) && c.removed(r.Encl)
 }
@@ -417,12 +426,20 @@ func (c *computer) conversion(at index.Pos, fun ast.Expr) bool {
 		if pkg == nil {
 			return false
 		}
+		// A use of a type there, and no call: the index also has
+		// implicit references at a selection (kind embed).
+		typ := false
 		for _, r := range pkg.Refs {
 			if r.Pos.File == at.File && r.Pos.Line == p.Line && r.Pos.Col == p.Column {
-				ds := c.x.Decls(r.To)
-				return r.Kind != index.Call && len(ds) > 0 && ds[0].Kind == index.Type
+				if r.Kind == index.Call {
+					return false
+				}
+				if ds := c.x.Decls(r.To); r.Kind == index.Use && len(ds) > 0 && ds[0].Kind == index.Type {
+					typ = true
+				}
 			}
 		}
+		return typ
 	}
 	return false
 }
