@@ -267,16 +267,7 @@ func dedupMembers(ms []Member) []Member {
 		kind index.Kind
 		key  index.Key
 	}
-	seen := map[id]bool{}
-	out := ms[:0]
-	for _, m := range ms {
-		k := id{m.Pos, m.Kind, m.Key}
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, m)
-		}
-	}
-	return out
+	return dedupBy(ms, func(m Member) id { return id{m.Pos, m.Kind, m.Key} })
 }
 
 // inMethodOf reports whether r is made inside a method (or field) of the
@@ -293,13 +284,18 @@ func dedup(refs []*index.Ref) []*index.Ref {
 		kind index.Kind
 		to   index.Key
 	}
-	seen := map[id]bool{}
-	out := refs[:0]
-	for _, r := range refs {
-		k := id{r.Pos, r.Kind, r.To}
-		if !seen[k] {
+	return dedupBy(refs, func(r *index.Ref) id { return id{r.Pos, r.Kind, r.To} })
+}
+
+// dedupBy keeps the first of the elements of xs with the same key, in
+// order, reusing xs.
+func dedupBy[T any, K comparable](xs []T, key func(T) K) []T {
+	seen := map[K]bool{}
+	out := xs[:0]
+	for _, x := range xs {
+		if k := key(x); !seen[k] {
 			seen[k] = true
-			out = append(out, r)
+			out = append(out, x)
 		}
 	}
 	return out

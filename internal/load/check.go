@@ -132,25 +132,33 @@ const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledG
 	packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedSyntax |
 	packages.NeedTypesSizes | packages.NeedEmbedFiles | packages.NeedModule
 
-// checkHost loads dirs for the host configuration with go/packages.
-func (c *Checked) checkHost(ctx context.Context, ws *WorkingSet, dirs []*Dir, fset *token.FileSet, hostTypes map[string]*types.Package, seen map[string]bool, opts *Options) error {
-	cfg := &packages.Config{
-		Context: ctx,
-		Mode:    loadMode,
-		Dir:     ws.Root,
-		Env:     gocmd.Env(opts.Env...),
-		Tests:   true,
-		Fset:    fset,
-		// Parse function bodies of every working-set file: references
-		// live there.
-	}
+// packagesConfig is the go/packages configuration of every load of the
+// working set: from its root, with goremover's go command environment
+// (package gocmd) and the build tags.
+func packagesConfig(ctx context.Context, ws *WorkingSet, opts *Options, mode packages.LoadMode, tests bool) *packages.Config {
+	cfg := &packages.Config{Context: ctx, Mode: mode, Dir: ws.Root, Env: gocmd.Env(opts.Env...), Tests: tests}
 	if len(opts.Tags) > 0 {
 		cfg.BuildFlags = []string{"-tags=" + strings.Join(opts.Tags, ",")}
 	}
+	return cfg
+}
+
+// dirPatterns returns the patterns that load dirs.
+func dirPatterns(dirs []*Dir) []string {
 	patterns := make([]string, 0, len(dirs))
 	for _, d := range dirs {
 		patterns = append(patterns, d.Abs)
 	}
+	return patterns
+}
+
+// checkHost loads dirs for the host configuration with go/packages.
+func (c *Checked) checkHost(ctx context.Context, ws *WorkingSet, dirs []*Dir, fset *token.FileSet, hostTypes map[string]*types.Package, seen map[string]bool, opts *Options) error {
+	// Function bodies of every working-set file are parsed: references
+	// live there.
+	cfg := packagesConfig(ctx, ws, opts, loadMode, true)
+	cfg.Fset = fset
+	patterns := dirPatterns(dirs)
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
 		return packagesError(err)
@@ -313,15 +321,7 @@ func (c *Checked) loadMissing(ctx context.Context, ws *WorkingSet, dirs []*Dir, 
 	if len(want) == 0 {
 		return nil
 	}
-	cfg := &packages.Config{
-		Context: ctx,
-		Mode:    packages.NeedName | packages.NeedTypes,
-		Dir:     ws.Root,
-		Env:     gocmd.Env(opts.Env...),
-	}
-	if len(opts.Tags) > 0 {
-		cfg.BuildFlags = []string{"-tags=" + strings.Join(opts.Tags, ",")}
-	}
+	cfg := packagesConfig(ctx, ws, opts, packages.NeedName|packages.NeedTypes, false)
 	pkgs, err := packages.Load(cfg, slices.Sorted(maps.Keys(want))...)
 	if err != nil {
 		return nil // a best effort: stand-ins remain

@@ -13,9 +13,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
-
-	"github.com/goremover/goremover/internal/gocmd"
 
 	"golang.org/x/tools/go/packages"
 )
@@ -40,16 +37,7 @@ func DepImports(ctx context.Context, ws *WorkingSet, mods []string, opts *Option
 	for _, m := range mods {
 		want[m] = true
 	}
-	cfg := &packages.Config{
-		Context: ctx,
-		Mode:    packages.NeedName | packages.NeedImports | packages.NeedDeps | packages.NeedModule | packages.NeedFiles,
-		Dir:     ws.Root,
-		Env:     gocmd.Env(opts.Env...),
-		Tests:   true,
-	}
-	if len(opts.Tags) > 0 {
-		cfg.BuildFlags = []string{"-tags=" + strings.Join(opts.Tags, ",")}
-	}
+	cfg := packagesConfig(ctx, ws, opts, packages.NeedName|packages.NeedImports|packages.NeedDeps|packages.NeedModule|packages.NeedFiles, true)
 	var patterns []string
 	for _, m := range ws.Modules {
 		patterns = append(patterns, m.Dir+"/...")

@@ -34,7 +34,6 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/goremover/goremover/internal/buildcfg"
-	"github.com/goremover/goremover/internal/gocmd"
 )
 
 // Recheck type-checks dirs (a subset of all, the working set's
@@ -218,23 +217,10 @@ func (r *recheck) list(ctx context.Context, ws *WorkingSet, dirs []*Dir, byPath 
 	if r.compiled {
 		mode |= packages.NeedCompiledGoFiles
 	}
-	cfg := &packages.Config{
-		Context: ctx,
-		Mode:    mode,
-		Dir:     ws.Root,
-		Env:     gocmd.Env(opts.Env...),
-		Tests:   true,
-	}
-	if len(opts.Tags) > 0 {
-		cfg.BuildFlags = []string{"-tags=" + strings.Join(opts.Tags, ",")}
-	}
-	patterns := make([]string, 0, len(dirs))
-	for _, d := range dirs {
-		patterns = append(patterns, d.Abs)
-	}
-	roots, err := packages.Load(cfg, patterns...)
+	cfg := packagesConfig(ctx, ws, opts, mode, true)
+	roots, err := packages.Load(cfg, dirPatterns(dirs)...)
 	if err != nil {
-		return &Error{Msg: firstLine(err.Error())}
+		return packagesError(err)
 	}
 	// The go command could not list or parse a package of the scope.
 	for _, p := range roots {
@@ -457,18 +443,10 @@ func exportFiles(ctx context.Context, ws *WorkingSet, opts *Options, paths []str
 	if len(paths) == 0 {
 		return files, nil
 	}
-	cfg := &packages.Config{
-		Context: ctx,
-		Mode:    packages.NeedName | packages.NeedExportFile,
-		Dir:     ws.Root,
-		Env:     gocmd.Env(opts.Env...),
-	}
-	if len(opts.Tags) > 0 {
-		cfg.BuildFlags = []string{"-tags=" + strings.Join(opts.Tags, ",")}
-	}
+	cfg := packagesConfig(ctx, ws, opts, packages.NeedName|packages.NeedExportFile, false)
 	pkgs, err := packages.Load(cfg, paths...)
 	if err != nil {
-		return nil, &Error{Msg: firstLine(err.Error())}
+		return nil, packagesError(err)
 	}
 	for _, p := range paths {
 		files[p] = ""

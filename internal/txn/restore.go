@@ -161,24 +161,11 @@ func (s *state) recoverLocked() ([]*Snapshot, error) {
 // what cannot be replaced (a directory where a file was) is kept as it
 // is.
 func Restore(root, id string, force bool) (*Snapshot, error) {
-	resetWrites()
-	root, err := cleanRoot(root)
+	s, done, err := locked(root, id)
 	if err != nil {
 		return nil, err
 	}
-	s, err := openState(root)
-	if err != nil {
-		return nil, err
-	}
-	defer s.close()
-	if s.d == nil {
-		return nil, &NotFoundError{ID: id}
-	}
-	lk, err := s.lock(lockWait)
-	if err != nil {
-		return nil, err
-	}
-	defer lk.unlock()
+	defer done()
 	if _, err := s.recoverLocked(); err != nil {
 		return nil, err
 	}
@@ -223,24 +210,11 @@ func Restore(root, id string, force bool) (*Snapshot, error) {
 // anything: the files stay as they are, and the journal says
 // "abandoned". It is the way out of a recovery that cannot finish.
 func Abandon(root, id string) (*Snapshot, error) {
-	resetWrites()
-	root, err := cleanRoot(root)
+	s, done, err := locked(root, id)
 	if err != nil {
 		return nil, err
 	}
-	s, err := openState(root)
-	if err != nil {
-		return nil, err
-	}
-	defer s.close()
-	if s.d == nil {
-		return nil, &NotFoundError{ID: id}
-	}
-	lk, err := s.lock(lockWait)
-	if err != nil {
-		return nil, err
-	}
-	defer lk.unlock()
+	defer done()
 	e, err := s.find(id, nil)
 	if err != nil {
 		return nil, err
@@ -252,6 +226,28 @@ func Abandon(root, id string) (*Snapshot, error) {
 		return nil, err
 	}
 	return e.rec.snapshot(stateAbandoned), nil
+}
+
+// locked opens root's state and takes its lock, for an operation on an
+// existing snapshot (id, or the latest if ""); done releases both.
+func locked(root, id string) (s *state, done func(), err error) {
+	resetWrites()
+	if root, err = cleanRoot(root); err != nil {
+		return nil, nil, err
+	}
+	if s, err = openState(root); err != nil {
+		return nil, nil, err
+	}
+	if s.d == nil {
+		s.close()
+		return nil, nil, &NotFoundError{ID: id}
+	}
+	lk, err := s.lock(lockWait)
+	if err != nil {
+		s.close()
+		return nil, nil, err
+	}
+	return s, func() { lk.unlock(); s.close() }, nil
 }
 
 // find returns snapshot id, or if id is "", the latest snapshot for
