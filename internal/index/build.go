@@ -26,12 +26,20 @@ type builder struct {
 	fields map[*types.Package]map[*types.Var]string
 	seen   map[refID]bool
 	rel    map[string][2]string // file name -> module, relative path
+	// rtSeen keeps one Runtime fact per (type, declaration, kind).
+	rtSeen map[rtID]bool
 }
 
 type refID struct {
 	to   Key
 	pos  Pos
 	kind Kind
+	ext  bool
+}
+
+type rtID struct {
+	to, encl Key
+	kind     Kind
 }
 
 // key returns the key of a working-set object, and whether it has one.
@@ -184,7 +192,7 @@ func (b *builder) cgoOwn(f *ast.File) bool {
 
 // add records a reference, once per (target, position, kind).
 func (b *builder) add(r Ref) {
-	id := refID{r.To, r.Pos, r.Kind}
+	id := refID{r.To, r.Pos, r.Kind, r.Ext}
 	if b.seen[id] {
 		return
 	}
@@ -201,6 +209,9 @@ type fileState struct {
 	// The enclosing top-level declaration.
 	encl     Key
 	enclName string
+	// constraint is set while a type argument is checked against its
+	// constraint: no value becomes an interface value there.
+	constraint bool
 }
 
 // ref records a reference at a position of the unit's files; one that no
@@ -211,6 +222,16 @@ func (s *fileState) ref(to Key, at token.Pos, kind Kind) {
 		return
 	}
 	s.b.add(Ref{To: to, Pos: pos, Kind: kind, From: s.from, Encl: s.encl, EnclName: s.enclName, Test: s.test})
+}
+
+// refExt records an implements reference to a method that code outside
+// the index may call (Ref.Ext).
+func (s *fileState) refExt(to Key, at token.Pos) {
+	pos := s.b.pos(at)
+	if pos.Module == "" {
+		return
+	}
+	s.b.add(Ref{To: to, Pos: pos, Kind: Implements, From: s.from, Encl: s.encl, EnclName: s.enclName, Test: s.test, Ext: true})
 }
 
 // refHidden records a reference the compiler cannot see.
@@ -243,6 +264,7 @@ func (b *builder) indexUnit(u *load.Unit, decls bool) {
 		}
 	}
 	b.hidden(u)
+	b.elements(u)
 }
 
 // walkFile records the compiler-visible references of a file.
