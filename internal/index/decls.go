@@ -82,14 +82,15 @@ func (b *builder) declareFields(add func(Decl, *ast.Ident, token.Pos), prefix st
 	}
 	for _, fld := range st.Fields.List {
 		names := fld.Names
-		if len(names) == 0 { // embedded: the field is named after its type
+		embedded := len(names) == 0
+		if embedded { // the field is named after its type
 			if id := EmbeddedName(fld.Type); id != nil {
 				names = []*ast.Ident{id}
 			}
 		}
 		for _, n := range names {
 			p := prefix + "." + n.Name
-			add(Decl{Key: Key{Path: p}, Kind: Field, Name: n.Name, Recv: prefix}, n, fld.End())
+			add(Decl{Key: Key{Path: p}, Kind: Field, Name: n.Name, Recv: prefix, Embedded: embedded}, n, fld.End())
 			if inner, ok := fld.Type.(*ast.StructType); ok {
 				b.declareFields(add, p, inner, depth+1)
 			}

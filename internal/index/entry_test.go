@@ -13,6 +13,7 @@ func TestEntryRoundTrip(t *testing.T) {
 			{Key: Key{Pkg: "example.com/m/pay", Path: "Charge"}, Kind: Func, Name: "Charge", Pos: Pos{Module: "example.com/m", File: "pay/pay.go", Line: 3, Col: 6}},
 			{Key: Key{Pkg: "example.com/m/pay", Path: "cards"}, Kind: Var, Name: "cards", Effect: true},
 			{Key: Key{Pkg: "example.com/m/pay", Path: "Client.isPay"}, Kind: Method, Name: "isPay", Recv: "Client", Empty: true},
+			{Key: Key{Pkg: "example.com/m/pay", Path: "Client.Card"}, Kind: Field, Name: "Card", Recv: "Client", Embedded: true},
 		},
 		Refs: []Ref{
 			{To: Key{Pkg: "example.com/m/pay", Path: "Charge"}, Pos: Pos{Module: "example.com/m", File: "pay/pay_test.go", Line: 9, Col: 2}, Kind: Call, From: "example.com/m/pay", Encl: Key{Pkg: "example.com/m/pay", Path: "TestCharge"}, EnclName: "TestCharge", Test: true},
