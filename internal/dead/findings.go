@@ -186,9 +186,6 @@ func (a *analysis) deadReason(id int32, d *index.Decl) (reason, detail string) {
 	if n.iface {
 		return "interface method that nothing calls", ""
 	}
-	if d.Test && d.Kind == index.Func && strings.HasPrefix(d.Name, "Example") && testFunc(d.Name) && !a.exampleRuns(d) {
-		return "example without an output comment: go test compiles it but never runs it", ""
-	}
 	var user *index.Ref
 	implemented := false
 	for _, r := range a.x.RefsTo(d.Key) {

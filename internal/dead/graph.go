@@ -72,9 +72,8 @@ type analysis struct {
 	apiModule map[string]bool // modules whose exported API is a root
 	linked    map[string]bool // packages some root links
 
-	files    map[string]fileInfo        // by module and file
-	byFile   map[string]*load.File      // the scanned files, by module and file
-	examples map[string]map[string]bool // whether each example of a file runs
+	files  map[string]fileInfo   // by module and file
+	byFile map[string]*load.File // the scanned files, by module and file
 
 	invoked     map[string]cause // method names called through interfaces
 	reflectable []int32          // exported methods of runtime types

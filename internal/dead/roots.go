@@ -4,9 +4,6 @@ package dead
 // links, and the roots (R1-R5, see the package comment).
 
 import (
-	"go/doc"
-	"go/parser"
-	"go/token"
 	"slices"
 	"strings"
 	"unicode"
@@ -140,11 +137,10 @@ func (a *analysis) roots() {
 				// (R2)
 				a.root(d.Key, "its initialiser runs when the package is linked")
 			case d.Test && d.Kind == index.Func && testFunc(d.Name):
-				// (R3) An example without an output comment is
-				// compiled, never run: documentation.
-				if !strings.HasPrefix(d.Name, "Example") || a.exampleRuns(d) {
-					a.root(d.Key, "a test")
-				}
+				// (R3) Examples without an output comment too:
+				// go test never runs them, but they are the
+				// package's documentation.
+				a.root(d.Key, "a test")
 			case api && !d.Test && d.Recv == "" && isExported(d.Name) && d.Kind != index.Method && d.Kind != index.Field:
 				// (R5)
 				a.root(d.Key, "exported API of a library")
@@ -211,34 +207,4 @@ func testFunc(name string) bool {
 		}
 	}
 	return false
-}
-
-// exampleRuns reports whether go test runs the example d: it has an
-// output comment ("// Output:", "// Unordered output:"), as go/doc
-// finds it.
-func (a *analysis) exampleRuns(d *index.Decl) bool {
-	k := d.Pos.Module + "\x00" + d.Pos.File
-	runs, ok := a.examples[k]
-	if !ok {
-		runs = map[string]bool{}
-		if f := a.srcFile(d.Pos); f != nil {
-			fset := token.NewFileSet()
-			if af, err := parser.ParseFile(fset, f.Abs, f.Src, parser.ParseComments|parser.SkipObjectResolution); err == nil {
-				for _, ex := range doc.Examples(af) {
-					runs["Example"+ex.Name] = ex.Output != "" || ex.EmptyOutput
-				}
-			} else {
-				runs = nil // cannot tell: run it
-			}
-		}
-		if a.examples == nil {
-			a.examples = map[string]map[string]bool{}
-		}
-		a.examples[k] = runs
-	}
-	if runs == nil {
-		return true
-	}
-	r, found := runs[d.Name]
-	return r || !found
 }
