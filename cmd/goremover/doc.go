@@ -10,6 +10,7 @@
 //
 //	impact      report who depends on a target and whether it is safe to remove
 //	rm          remove code and its orphans, atomically and verified
+//	dead        report code that nothing live uses: functions, methods, types, fields, constants, variables, packages, files
 //	doctor      find and repair dependency residue in go.mod, go.sum, vendor and go.work
 //	history     list the snapshots taken before every apply
 //	rollback    restore the files a snapshot saved
@@ -21,7 +22,7 @@
 //
 //	targets     target syntax
 //	platforms   build configurations and the platforms of a reference
-//	rules       the 31 doctor rules, GR100 to GR182 ('goremover help GR101' prints one)
+//	rules       the 41 rules of doctor and dead, GR100 to GR211 ('goremover help GR101' prints one)
 //
 // Use "goremover help <topic>" for more information about that topic.
 //
@@ -217,6 +218,114 @@
 //	$ goremover rm ./internal/pay.Client.Retry ./internal/pay.backoff
 //
 // See 'goremover help targets' for the target syntax.
+//
+// # Report code that nothing live uses: functions, methods, types, fields, constants, variables, packages, files
+//
+// Usage:
+//
+//	goremover dead [-C dir] [-json] [-sarif] [-api auto|on|off] [-test=false] [-tags list] [-platforms list] [-v] [-why symbol] [-generated] [-fail] [pattern...]
+//
+// Dead reports the code of the working set that can go: what no root
+// reaches, in any build configuration. A function that only a
+// _windows.go file or a //go:build integration test calls is live; so is
+// what //go:linkname, cgo //export, plugin.Lookup, a template action, a
+// reflect MethodByName or FieldByName with a constant name, or a type
+// assertion to an interface finds: uses the compiler cannot see keep code
+// alive and are never reported.
+//
+// The roots are func main of every command and of every //go:build ignore
+// program, func init and the var initialisers with side effects of every
+// package they link, the tests, benchmarks, examples and fuzz targets of
+// _test.go files, and, for a library, its exported API. Everything the
+// roots reach is live: a call, a use, a method called through an
+// interface that a value of its type is converted to (as Rapid Type
+// Analysis decides: the interface's method must be called somewhere, or be
+// called by code outside the working set), a struct field read or set.
+// What only dead code uses is dead too: a type used only in the
+// signatures and bodies of dead functions, the fields only they set.
+//
+// Each finding is printed as
+//
+//	file:line:col: KIND NAME: REASON [PLATFORMS] (RULE)
+//
+// where KIND is func, method, type, field, const, var, package or file,
+// NAME is the declaration's name in its package (T.M for a method or
+// field), and PLATFORMS the configurations that compile its file when that
+// is not every one. A package that no root links is reported once, not
+// declaration by declaration; so is a file whose declarations are all dead
+// (and that holds no init, blank import, import "C", //go:generate or
+// //go:embed line). Members of a dead type go with it. A declaration of a
+// generated file (// Code generated ... DO NOT EDIT.) is not reported
+// unless the -generated flag is given.
+//
+// Two kinds of findings are not dead code, and are printed after it: an
+// exported method of a type whose values become interface values, that
+// nothing calls by name, is "uncertain" (GR210): only reflection with a
+// computed name can reach it, so it is never reported as dead; and an
+// exported identifier of a package whose API is not a root, that only its
+// own package uses, could be unexported (GR211). The -v flag prints them;
+// otherwise only their number is.
+//
+// The -api flag says whether a module's exported API is a root: auto (the
+// default) decides per module, a module without a main package being a
+// library (its exported identifiers outside internal/, and the exported
+// methods and fields of its live types, are roots) and one with commands
+// an application (only the commands and tests are roots); on makes every
+// module a library, off every module an application. The first lines of
+// the output say which each module was analysed as.
+//
+// The -test flag (default true) makes tests, benchmarks, examples and
+// fuzz targets roots; with -test=false, code that only tests use is dead
+// and test files are not reported.
+//
+// The -why flag takes a symbol, in the target syntax (see 'goremover help
+// targets'), and prints instead the shortest chain from a root that keeps
+// it alive, one file:line:col per step, with the platforms of the file of
+// each step; or says that it is dead.
+//
+// Patterns (a package, ./internal/..., a symbol) limit what is reported,
+// not what is analysed: the whole working set is always analysed.
+//
+// The -json flag prints
+//
+//	{"mode": "application", "modules": [{"module": "example.com/m",
+//	  "mode": "application", "mains": ["example.com/m/cmd/app"]}],
+//	 "findings": [{"rule": "GR201", "severity": "warning",
+//	   "message": "func legacyCharge is dead: unreachable from any root",
+//	   "file": "pay/pay.go", "line": 12, "col": 6, "kind": "func",
+//	   "name": "legacyCharge", "pkg": "example.com/m/pay",
+//	   "status": "dead", "reason": "unreachable from any root",
+//	   "platforms": ["all"]}]}
+//
+// with every finding, uncertain and unexport ones included (status
+// "uncertain" or "unexport"). "mode" is the modules' mode, or "mixed" when
+// the modules of a workspace differ; "modules" has each one's. Paths are
+// relative to the root of the module that contains them; in a workspace
+// each finding also has "module". The -sarif flag prints a SARIF 2.1.0 log
+// for code scanning. With -why, -json prints {"symbol", "live", "chain":
+// [{"name", "file", "line", "col", "how", "platforms"}]}.
+//
+// The -fail flag makes dead exit 1 when something is dead; otherwise it
+// exits 0 whatever it finds. Bad usage or input (an unknown pattern or
+// -why symbol, a module that does not load) exits 2.
+//
+// 'goremover help GR201' (to GR211) prints each rule's documentation.
+//
+// The -tags flag sets build tags in every configuration; the -platforms
+// flag limits the GOOS/GOARCH pairs analysed (default: every platform that
+// a build constraint of the working set names, plus the host), as in
+// -platforms linux/amd64,windows/*.
+//
+// The -v flag prints what is loaded (packages, how many came from the
+// index cache, the configurations checked) and every warning in full.
+//
+// The -C flag runs as if goremover were started in the named directory.
+//
+// Example:
+//
+//	$ goremover dead
+//	$ goremover dead -json ./internal/...
+//	$ goremover dead -why ./internal/pay.Charge
 //
 // # Find and repair dependency residue in go.mod, go.sum, vendor and go.work
 //
@@ -444,9 +553,10 @@
 // The -platforms flag limits the GOOS/GOARCH pairs (linux/amd64,windows/*);
 // the -tags flag sets tags in every configuration.
 //
-// # The 31 doctor rules, GR100 to GR182 ('goremover help GR101' prints one)
+// # The 41 rules of doctor and dead, GR100 to GR211 ('goremover help GR101' prints one)
 //
-// Doctor reports each finding under a stable rule ID. The rules are:
+// Doctor (GR1xx) and dead (GR2xx) report each finding under a stable rule
+// ID. The rules are:
 //
 //	GR100  warning           module graph cannot be loaded offline
 //	GR101  warning  fixable  requirement that no package needs
@@ -479,6 +589,16 @@
 //	GR180  warning           retracted module version in the build (-online)
 //	GR181  warning           deprecated module in the build (-online)
 //	GR182  info              newer version of a required module (-online)
+//	GR201  warning           function that no root reaches
+//	GR202  warning           method that no root reaches
+//	GR203  warning           type that nothing live uses
+//	GR204  warning           struct field that nothing live uses
+//	GR205  warning           constant that nothing live uses
+//	GR206  warning           variable that nothing live uses
+//	GR207  warning           package that no root links
+//	GR208  warning           file whose declarations are all dead
+//	GR210  info              code only reflection with a computed name can reach
+//	GR211  info              exported identifier only its own package uses
 //
 // 'goremover help GRnnn' prints a rule's documentation: what it finds, why
 // it matters, and what -fix does, with an example.
@@ -864,4 +984,167 @@
 //
 // A newer release of a directly required module exists (found with
 // -online, as go list -m -u does). Doctor reports it and never upgrades.
+//
+// # Function that no root reaches
+//
+// GR201: function that no root reaches
+//
+// Severity: warning. Fixable: no. Since: v0.3.0.
+//
+// A package-level function that nothing live calls or uses as a value, in
+// any build configuration: it is unreachable from every root, or only dead
+// code calls it.
+//
+// Dead starts from the roots: func main of every command and of every
+// //go:build ignore program, func init and var initialisers with side
+// effects of every linked package, tests, benchmarks, examples and fuzz
+// targets (-test), what //go:linkname and cgo //export reach, and, for a
+// library (-api), its exported API. Everything the roots reach, in any
+// build configuration, is live.
+//
+// Before:
+//
+//	func legacyCharge(amount int) error { ... } // no caller left
+//
+// After:
+//
+//	(the function is gone)
+//
+// # Method that no root reaches
+//
+// GR202: method that no root reaches
+//
+// Severity: warning. Fixable: no. Since: v0.3.0.
+//
+// A method that nothing live calls: no call or method value names it, and
+// it is not called through an interface. A method is called through an
+// interface when a value of its type becomes an interface value in live
+// code and live code calls a method of that name through an interface
+// (or code outside the working set may: the interface is declared
+// elsewhere, or the method is one the standard library finds by type
+// assertion, such as String or MarshalJSON), as Rapid Type Analysis
+// decides. A method that only satisfies an interface whose method nothing
+// calls is dead; so is, then, the interface method (reported too).
+//
+// An interface method that nothing calls is reported under this rule.
+// Marker methods (unexported, no parameters, no results, empty body) are
+// not: removing them changes which types satisfy their interface.
+//
+// Before:
+//
+//	func (c *Client) retryLegacy() error { ... } // no call, no interface call
+//
+// After:
+//
+//	(the method is gone)
+//
+// # Type that nothing live uses
+//
+// GR203: type that nothing live uses
+//
+// Severity: warning. Fixable: no. Since: v0.3.0.
+//
+// A type that no live code names, in any build configuration, transitively:
+// a type used only in the signatures or bodies of dead functions is dead
+// too. Its methods and fields go with it and are not reported apart.
+//
+// Before:
+//
+//	type legacyRequest struct{ ... } // used only by dead legacyCharge
+//
+// After:
+//
+//	(the type and its methods are gone)
+//
+// # Struct field that nothing live uses
+//
+// GR204: struct field that nothing live uses
+//
+// Severity: warning. Fixable: no. Since: v0.3.0.
+//
+// A field of a live struct type that no live code selects, sets in a
+// composite literal, or needs for a conversion between struct types or
+// through unsafe.Pointer. An exported field of a type whose values become
+// interface values is live: encoding/json, fmt and templates read it by
+// reflection. Embedded fields and blank (_) fields are never reported.
+//
+// Before:
+//
+//	type Config struct {
+//		Name    string
+//		legacy  bool // never read or set
+//	}
+//
+// After:
+//
+//	type Config struct {
+//		Name string
+//	}
+//
+// # Constant that nothing live uses
+//
+// GR205: constant that nothing live uses
+//
+// Severity: warning. Fixable: no. Since: v0.3.0.
+//
+// A package-level constant that no live code uses, in any build
+// configuration. In an iota block, removing it shifts the values of the
+// constants after it.
+//
+// # Variable that nothing live uses
+//
+// GR206: variable that nothing live uses
+//
+// Severity: warning. Fixable: no. Since: v0.3.0.
+//
+// A package-level variable that no live code uses, whose initialiser has no
+// side effect (calls nothing, receives from no channel): removing it
+// changes nothing the program does. A variable whose initialiser calls a
+// function is never reported: the call runs whether or not the variable is
+// used.
+//
+// # Package that no root links
+//
+// GR207: package that no root links
+//
+// Severity: warning. Fixable: no. Since: v0.3.0.
+//
+// A package that is not a command and that nothing imports, or that only
+// packages no root links import (with -test=false: only tests). None of
+// its code can run. Its declarations are not reported apart.
+//
+// # File whose declarations are all dead
+//
+// GR208: file whose declarations are all dead
+//
+// Severity: warning. Fixable: no. Since: v0.3.0.
+//
+// A Go file all of whose declarations are dead, with no func init, blank
+// declaration, blank or dot import, import "C", //go:generate or
+// //go:embed line: the whole file can go. Its declarations are listed in
+// the finding and not reported apart.
+//
+// # Code only reflection with a computed name can reach
+//
+// GR210: code only reflection with a computed name can reach
+//
+// Severity: info. Fixable: no. Since: v0.3.0.
+//
+// An exported method of a type whose values become interface values, that
+// nothing calls by name and no interface call of its name reaches, or
+// code that only such methods reach. Reflection may still call it
+// (reflect.Value.Method, MethodByName with a name computed at run time, a
+// template whose text goremover cannot see), so it is never reported as
+// dead: look before removing it.
+//
+// # Exported identifier only its own package uses
+//
+// GR211: exported identifier only its own package uses
+//
+// Severity: info. Fixable: no. Since: v0.3.0.
+//
+// An exported top-level identifier of a package whose API is not a root (a
+// package of an application module, or an internal/ package) that only its
+// own package, its in-package tests included, refers to: it could be
+// unexported. Nothing else can break by that.
 package main

@@ -130,7 +130,8 @@ func rulesTopic() *Command {
 	rs := report.Rules()
 	var b strings.Builder
 	b.WriteString(`
-Doctor reports each finding under a stable rule ID. The rules are:
+Doctor (GR1xx) and dead (GR2xx) report each finding under a stable rule
+ID. The rules are:
 
 `)
 	var t strings.Builder
@@ -156,9 +157,9 @@ Doctor reports each finding under a stable rule ID. The rules are:
 'goremover help GRnnn' prints a rule's documentation: what it finds, why
 it matters, and what -fix does, with an example.
 `)
-	short := "the doctor rules"
+	short := "the rules of doctor and dead"
 	if len(rs) > 0 {
-		short = fmt.Sprintf("the %d doctor rules, %s to %s ('goremover help %s' prints one)", len(rs), rs[0].ID, rs[len(rs)-1].ID, rs[min(1, len(rs)-1)].ID)
+		short = fmt.Sprintf("the %d rules of doctor and dead, %s to %s ('goremover help %s' prints one)", len(rs), rs[0].ID, rs[len(rs)-1].ID, rs[min(1, len(rs)-1)].ID)
 	}
 	return &Command{UsageLine: "goremover rules", Short: short, Long: b.String()}
 }

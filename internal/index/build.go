@@ -26,12 +26,20 @@ type builder struct {
 	fields map[*types.Package]map[*types.Var]string
 	seen   map[refID]bool
 	rel    map[string][2]string // file name -> module, relative path
+	// rtSeen keeps one Runtime fact per (type, declaration, kind).
+	rtSeen map[rtID]bool
 }
 
 type refID struct {
 	to   Key
 	pos  Pos
 	kind Kind
+	ext  bool
+}
+
+type rtID struct {
+	to, encl Key
+	kind     Kind
 }
 
 // key returns the key of a working-set object, and whether it has one.
@@ -48,7 +56,7 @@ func (b *builder) key(obj types.Object) (Key, bool) {
 		obj = obj.Origin()
 		sig := obj.Type().(*types.Signature)
 		if recv := sig.Recv(); recv != nil {
-			name := recvName(recv.Type())
+			name := b.recvName(recv.Type())
 			if name == "" {
 				return Key{}, false
 			}
@@ -85,10 +93,15 @@ func (b *builder) key(obj types.Object) (Key, bool) {
 func keyPkg(p *types.Package) string { return p.Path() }
 
 // recvName returns the name of the named type of a method receiver (T or
-// an interface type's name), "" if it has none.
-func recvName(t types.Type) string {
+// an interface type's name), "" if it has none. A method declared with an
+// alias of its type as receiver (type A = T; func (A) M()) is named
+// after the alias, as its declaration is (A.M).
+func (b *builder) recvName(t types.Type) string {
 	if p, ok := t.(*types.Pointer); ok {
 		t = p.Elem()
+	}
+	if a, ok := t.(*types.Alias); ok && a.Obj().Pkg() != nil && a.Obj().Parent() == a.Obj().Pkg().Scope() && b.inWS(stripTest(a.Obj().Pkg().Path())) {
+		return a.Obj().Name()
 	}
 	switch t := types.Unalias(t).(type) {
 	case *types.Named:
@@ -106,6 +119,9 @@ func (b *builder) fieldPath(v *types.Var) string {
 	m := b.fields[v.Pkg()]
 	if m == nil {
 		m = map[*types.Var]string{}
+		// type Q T shares T's fields: they belong to the type whose
+		// declaration holds them, the last one declared before them.
+		owner := map[*types.Var]token.Pos{}
 		scope := v.Pkg().Scope()
 		for _, name := range scope.Names() {
 			tn, ok := scope.Lookup(name).(*types.TypeName)
@@ -113,7 +129,7 @@ func (b *builder) fieldPath(v *types.Var) string {
 				continue
 			}
 			if st, ok := tn.Type().Underlying().(*types.Struct); ok {
-				addFields(m, name, st, 0)
+				addFields(m, owner, tn.Pos(), name, st, 0)
 			}
 		}
 		if b.fields == nil {
@@ -124,16 +140,20 @@ func (b *builder) fieldPath(v *types.Var) string {
 	return m[v]
 }
 
-func addFields(m map[*types.Var]string, prefix string, st *types.Struct, depth int) {
+func addFields(m map[*types.Var]string, owner map[*types.Var]token.Pos, typePos token.Pos, prefix string, st *types.Struct, depth int) {
 	if depth > 4 {
 		return
 	}
 	for i := range st.NumFields() {
 		f := st.Field(i)
+		if prev, ok := owner[f]; ok && (typePos > f.Pos() || prev <= f.Pos() && prev > typePos) {
+			continue // declared by another type
+		}
+		owner[f] = typePos
 		p := prefix + "." + f.Name()
 		m[f] = p
 		if inner, ok := f.Type().(*types.Struct); ok {
-			addFields(m, p, inner, depth+1)
+			addFields(m, owner, typePos, p, inner, depth+1)
 		}
 	}
 }
@@ -184,7 +204,7 @@ func (b *builder) cgoOwn(f *ast.File) bool {
 
 // add records a reference, once per (target, position, kind).
 func (b *builder) add(r Ref) {
-	id := refID{r.To, r.Pos, r.Kind}
+	id := refID{r.To, r.Pos, r.Kind, r.Ext}
 	if b.seen[id] {
 		return
 	}
@@ -201,6 +221,9 @@ type fileState struct {
 	// The enclosing top-level declaration.
 	encl     Key
 	enclName string
+	// constraint is set while a type argument is checked against its
+	// constraint: no value becomes an interface value there.
+	constraint bool
 }
 
 // ref records a reference at a position of the unit's files; one that no
@@ -211,6 +234,16 @@ func (s *fileState) ref(to Key, at token.Pos, kind Kind) {
 		return
 	}
 	s.b.add(Ref{To: to, Pos: pos, Kind: kind, From: s.from, Encl: s.encl, EnclName: s.enclName, Test: s.test})
+}
+
+// refExt records an implements reference to a method that code outside
+// the index may call (Ref.Ext).
+func (s *fileState) refExt(to Key, at token.Pos) {
+	pos := s.b.pos(at)
+	if pos.Module == "" {
+		return
+	}
+	s.b.add(Ref{To: to, Pos: pos, Kind: Implements, From: s.from, Encl: s.encl, EnclName: s.enclName, Test: s.test, Ext: true})
 }
 
 // refHidden records a reference the compiler cannot see.
@@ -243,6 +276,7 @@ func (b *builder) indexUnit(u *load.Unit, decls bool) {
 		}
 	}
 	b.hidden(u)
+	b.elements(u)
 }
 
 // walkFile records the compiler-visible references of a file.

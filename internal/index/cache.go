@@ -66,7 +66,7 @@ func DefaultCacheDir() string {
 }
 
 // cacheVersion changes whenever the format or meaning of entries does.
-const cacheVersion = "goremover-index-7"
+const cacheVersion = "goremover-index-9"
 
 // Build indexes the working set.
 func Build(ctx context.Context, ws *load.WorkingSet, opts *Options) (*Index, error) {
@@ -200,6 +200,7 @@ func buildPackages(ws *load.WorkingSet, all, dirs []*load.Dir, checked *load.Che
 		}
 		p := b.pkg
 		sort.SliceStable(p.Refs, func(i, j int) bool { return p.Refs[i].Pos.Less(p.Refs[j].Pos) })
+		sort.SliceStable(p.Runtime, func(i, j int) bool { return p.Runtime[i].Pos.Less(p.Runtime[j].Pos) })
 		if write != nil {
 			write(d, p)
 		}

@@ -17,6 +17,8 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
+	"slices"
 )
 
 // dynamicMethods are methods that the standard library finds by type
@@ -75,6 +77,11 @@ func DynamicMethod(name string) (via string, ok bool) {
 	return
 }
 
+// DynamicMethods returns the names DynamicMethod knows, sorted.
+func DynamicMethods() []string {
+	return slices.Sorted(maps.Keys(dynamicMethods))
+}
+
 // conversions records the implicit conversions to interfaces at node n,
 // whose ancestors (n included, last) are stack.
 func (s *fileState) conversions(n ast.Node, stack []ast.Node) {
@@ -94,6 +101,7 @@ func (s *fileState) conversions(n ast.Node, stack []ast.Node) {
 		if tv.IsType() {
 			if len(n.Args) == 1 {
 				s.site(n.Args[0], typeOf(n.Args[0]), tv.Type)
+				s.layout(n.Args[0], typeOf(n.Args[0]), tv.Type)
 			}
 			return
 		}
@@ -102,10 +110,22 @@ func (s *fileState) conversions(n ast.Node, stack []ast.Node) {
 			return
 		}
 		params := sig.Params()
-		if len(n.Args) == 1 && params.Len() > 1 {
-			return // f(g()) with a tuple: element types are checked by the compiler alike; skip
-		}
+		// f(g()) passes g's results as the arguments.
+		args := make([]ast.Expr, len(n.Args))
+		argTypes := make([]types.Type, len(n.Args))
 		for i, arg := range n.Args {
+			args[i], argTypes[i] = arg, typeOf(arg)
+		}
+		if len(n.Args) == 1 {
+			if tup, ok := argTypes[0].(*types.Tuple); ok {
+				args, argTypes = nil, nil
+				for i := range tup.Len() {
+					args = append(args, n.Args[0])
+					argTypes = append(argTypes, tup.At(i).Type())
+				}
+			}
+		}
+		for i, arg := range args {
 			var pt types.Type
 			switch {
 			case sig.Variadic() && i >= params.Len()-1:
@@ -119,7 +139,7 @@ func (s *fileState) conversions(n ast.Node, stack []ast.Node) {
 				pt = params.At(i).Type()
 			}
 			if pt != nil {
-				s.site(arg, typeOf(arg), pt)
+				s.site(arg, argTypes[i], pt)
 			}
 		}
 	case *ast.AssignStmt:
@@ -143,11 +163,29 @@ func (s *fileState) conversions(n ast.Node, stack []ast.Node) {
 		}
 		to := info.TypeOf(n.Type)
 		for _, v := range n.Values {
+			if tup, ok := typeOf(v).(*types.Tuple); ok {
+				for i := range tup.Len() {
+					s.site(v, tup.At(i).Type(), to)
+				}
+				continue
+			}
 			s.site(v, typeOf(v), to)
 		}
 	case *ast.ReturnStmt:
 		sig := enclosingSig(info, stack)
-		if sig == nil || sig.Results().Len() != len(n.Results) {
+		if sig == nil {
+			return
+		}
+		if len(n.Results) == 1 && sig.Results().Len() > 1 {
+			// return g(): g's results are the function's.
+			if tup, ok := typeOf(n.Results[0]).(*types.Tuple); ok && tup.Len() == sig.Results().Len() {
+				for i := range tup.Len() {
+					s.site(n.Results[0], tup.At(i).Type(), sig.Results().At(i).Type())
+				}
+			}
+			return
+		}
+		if sig.Results().Len() != len(n.Results) {
 			return
 		}
 		for i, r := range n.Results {
@@ -244,9 +282,19 @@ func (s *fileState) conversions(n ast.Node, stack []ast.Node) {
 		if tparams == nil {
 			return
 		}
+		boxes := boxingGeneric(info.Uses[n])
 		for i := range inst.TypeArgs.Len() {
 			if i < tparams.Len() {
+				// Satisfying a constraint puts no value in an
+				// interface.
+				s.constraint = true
 				s.site(n, inst.TypeArgs.At(i), tparams.At(i).Constraint())
+				s.constraint = false
+			}
+			// The generic code may put values of the type argument
+			// in interfaces: it is a runtime type.
+			if boxes {
+				s.convert(n, inst.TypeArgs.At(i))
 			}
 		}
 	}
@@ -283,15 +331,24 @@ func enclosingSig(info *types.Info, stack []ast.Node) *types.Signature {
 
 // site records that a value of type from is used as type to at e.
 func (s *fileState) site(e ast.Node, from, to types.Type) {
-	if from == nil || to == nil || types.IsInterface(from) {
+	if from == nil || to == nil {
+		return
+	}
+	if _, isTP := to.(*types.TypeParam); isTP {
 		return
 	}
 	iface, ok := to.Underlying().(*types.Interface)
 	if !ok {
 		return
 	}
-	if _, isTP := to.(*types.TypeParam); isTP {
+	if types.IsInterface(from) {
+		if _, isTP := from.(*types.TypeParam); !isTP {
+			s.escape(e, from, iface)
+		}
 		return
+	}
+	if !s.constraint {
+		s.convert(e, from)
 	}
 	named := from
 	if p, ok := from.(*types.Pointer); ok {
@@ -313,7 +370,11 @@ func (s *fileState) site(e ast.Node, from, to types.Type) {
 		if !ok {
 			continue
 		}
-		s.ref(k, e.Pos(), Implements)
+		if _, ws := s.b.key(m); ws {
+			s.ref(k, e.Pos(), Implements)
+		} else {
+			s.refExt(k, e.Pos())
+		}
 		s.embedPath(k, from, index)
 	}
 	// Methods found dynamically behind an interface that does not name
@@ -336,6 +397,89 @@ func (s *fileState) site(e ast.Node, from, to types.Type) {
 		if k, ok := s.b.key(fn); ok {
 			s.refHidden(k, e.Pos(), Implements, false, "may be called dynamically as "+via)
 			s.embedPath(k, from, ms.At(i).Index())
+		}
+	}
+}
+
+// escape records, for a value of interface type from used as interface
+// type to, the methods of from that satisfy methods of to declared
+// outside the working set or in an unnamed interface: code that is not
+// indexed may call them (Ref.Ext), on whatever from holds.
+func (s *fileState) escape(e ast.Node, from types.Type, to *types.Interface) {
+	for i := range to.NumMethods() {
+		m := to.Method(i)
+		if _, ws := s.b.key(m); ws {
+			continue
+		}
+		obj, _, _ := types.LookupFieldOrMethod(from, false, m.Pkg(), m.Name())
+		if fn, ok := obj.(*types.Func); ok {
+			if k, ok := s.b.key(fn); ok {
+				s.refExt(k, e.Pos())
+			}
+		}
+	}
+}
+
+// boxFree are generic functions and types of the standard library that
+// never put values of their type arguments in interfaces.
+var boxFree = map[string]bool{
+	"slices": true, "maps": true, "cmp": true, "iter": true, "sync/atomic": true,
+}
+
+// boxingGeneric reports whether the generic function or type obj may put
+// values of its type arguments in interfaces: any but those of boxFree.
+func boxingGeneric(obj types.Object) bool {
+	if obj == nil || obj.Pkg() == nil {
+		return true
+	}
+	return !boxFree[obj.Pkg().Path()]
+}
+
+// layout records, for a conversion between struct types (or pointers to
+// them) and for a conversion between unsafe.Pointer and a pointer to a
+// struct, a use of every field of the struct types involved: each field
+// is part of a layout the conversion relies on, and removing one breaks
+// the conversion or changes what the memory means.
+func (s *fileState) layout(e ast.Node, from, to types.Type) {
+	if from == nil || to == nil || types.Identical(from, to) {
+		return
+	}
+	isUnsafe := func(t types.Type) bool {
+		b, ok := t.Underlying().(*types.Basic)
+		return ok && b.Kind() == types.UnsafePointer
+	}
+	structOf := func(t types.Type, ptr bool) *types.Struct {
+		if ptr {
+			p, ok := t.Underlying().(*types.Pointer)
+			if !ok {
+				return nil
+			}
+			t = p.Elem()
+		}
+		st, _ := t.Underlying().(*types.Struct)
+		return st
+	}
+	var structs []*types.Struct
+	switch {
+	case isUnsafe(from):
+		structs = append(structs, structOf(to, true))
+	case isUnsafe(to):
+		structs = append(structs, structOf(from, true))
+	default:
+		_, ptr := from.Underlying().(*types.Pointer)
+		structs = append(structs, structOf(from, ptr), structOf(to, ptr))
+		if structs[0] == nil || structs[1] == nil {
+			return
+		}
+	}
+	for _, st := range structs {
+		if st == nil {
+			continue
+		}
+		for i := range st.NumFields() {
+			if k, ok := s.b.key(st.Field(i)); ok {
+				s.ref(k, e.Pos(), Use)
+			}
 		}
 	}
 }

@@ -29,6 +29,11 @@ const (
 	Plugin     Kind = "plugin"
 	CgoExport  Kind = "cgo-export"
 	Require    Kind = "require"
+
+	// Convert and Element are the kinds of Package.Runtime facts, never
+	// of references.
+	Convert Kind = "convert"
+	Element Kind = "element"
 )
 
 // Key names a declaration: a package (Path == ""), or an object in it by
@@ -124,6 +129,12 @@ type Ref struct {
 	Guess bool `json:"guess,omitempty"`
 	// Note explains a hidden or guessed reference ("MethodByName(\"Do\")").
 	Note string `json:"note,omitempty"`
+	// Ext is set on an implements reference when the interface method
+	// it satisfies is declared outside the working set or in an
+	// unnamed interface: code that is not indexed may call it. On a
+	// reference to an interface method, it says that values of the
+	// interface are converted to such an interface.
+	Ext bool `json:"ext,omitempty"`
 }
 
 // DeclKind is the kind of a declaration, as in the SPEC's JSON shapes.
@@ -153,6 +164,18 @@ type Decl struct {
 	Test bool `json:"test,omitempty"` // declared in a _test.go file
 	// Iface is set for methods of interface types.
 	Iface bool `json:"iface,omitempty"`
+	// Effect is set for a package-level var whose initialiser may have
+	// a side effect (it calls a function or receives from a channel):
+	// it runs whether or not the var is used.
+	Effect bool `json:"effect,omitempty"`
+	// Alias is set for an alias type declaration (type A = T).
+	Alias bool `json:"alias,omitempty"`
+	// Embedded is set for an embedded struct field.
+	Embedded bool `json:"embedded,omitempty"`
+	// Empty is set for a method with no parameters, no results and an
+	// empty body, and for an interface method with no parameters and
+	// no results: the shape of a marker method.
+	Empty bool `json:"empty,omitempty"`
 }
 
 // File is a Go file of a working-set package.
@@ -172,14 +195,25 @@ type File struct {
 // its in-package and external tests, in every configuration. It is the unit
 // of caching.
 type Package struct {
-	Path   string   `json:"path"`
-	Name   string   `json:"name"`
-	Module string   `json:"module"`           // module path
-	Dir    string   `json:"dir"`              // slash-separated, relative to the module root
-	Files  []File   `json:"files"`            // every .go file of the directory
-	Decls  []Decl   `json:"decls"`            // package-level declarations, methods and fields
-	Refs   []Ref    `json:"refs"`             // references made by the files of the directory
-	Errors []string `json:"errors,omitempty"` // load and type errors, as warnings
+	Path   string `json:"path"`
+	Name   string `json:"name"`
+	Module string `json:"module"` // module path
+	Dir    string `json:"dir"`    // slash-separated, relative to the module root
+	Files  []File `json:"files"`  // every .go file of the directory
+	Decls  []Decl `json:"decls"`  // package-level declarations, methods and fields
+	Refs   []Ref  `json:"refs"`   // references made by the files of the directory
+	// Runtime are the facts that say which types may be the dynamic
+	// type of an interface value, and so have their methods called
+	// through interfaces and their members reached by reflection:
+	//
+	//	kind convert: a value of the type To (or one that reflection
+	//	reaches To from: a []To, a struct with a To field) becomes an
+	//	interface value in Encl, or To is a type argument;
+	//	kind element: reflection can reach a value of To from a value
+	//	of the type Encl (a field, an element, a method's parameter or
+	//	result), at Encl's declaration.
+	Runtime []Ref    `json:"runtime,omitempty"`
+	Errors  []string `json:"errors,omitempty"` // load and type errors, as warnings
 	// AltErrors are the type errors of the other configurations, which
 	// stand-in dependencies cause too: not warnings, but the baseline
 	// that verification after an edit compares against.
