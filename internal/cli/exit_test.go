@@ -39,6 +39,9 @@ func TestExitStatus(t *testing.T) {
 	}{
 		{[]string{"impact", "-C", dir, "./pay.Chrage"}, exitError, "did you mean\n\texample.com/m/pay.Charge\n"},
 		{[]string{"impact", "-C", dir, "./pay.Charge", "-json"}, exitError, "goremover impact: flags must come before targets: -json\n"},
+		{[]string{"why", "-C", dir, "-m", "example.com/nothere"}, exitError, "goremover: example.com/nothere: module is not in the module graph of the working set\n"},
+		{[]string{"why", "-C", dir, "example.com/nothere/pkg"}, exitError, "no module of the build provides package example.com/nothere/pkg\n"},
+		{[]string{"why", "-C", dir, "./nodir"}, exitError, "./nodir: no package of the working set in this directory\n"},
 		{[]string{"rm", "-C", dir, "./pay.Old"}, exitBlocked, "cannot edit pay/pay_gen.go: it is generated;"},
 		{[]string{"rm", "-C", dir, "-n", "./pay.Old"}, exitBlocked, "cannot edit pay/pay_gen.go: it is generated;"},
 	}

@@ -197,7 +197,7 @@ func (c *Checked) checkHost(ctx context.Context, ws *WorkingSet, dirs []*Dir, fs
 		}
 	}
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
-		if p.Types == nil || strings.Contains(p.ID, " [") || strings.HasSuffix(p.ID, ".test") {
+		if p.Types == nil || !p.Types.Complete() || strings.Contains(p.ID, " [") || strings.HasSuffix(p.ID, ".test") {
 			return
 		}
 		hostTypes[p.PkgPath] = p.Types
@@ -257,8 +257,16 @@ func (c *Checked) checkHost(ctx context.Context, ws *WorkingSet, dirs []*Dir, fs
 	return nil
 }
 
+// addImports adds to m the packages t imports, transitively. A package
+// that export data only mentions is incomplete (it holds just what the
+// importer's export data refers to: example.com/dep under
+// example.com/user): it is left out, for loadMissing to load whole when
+// a file of another configuration imports it.
 func addImports(m map[string]*types.Package, t *types.Package) {
 	for _, imp := range t.Imports() {
+		if !imp.Complete() {
+			continue
+		}
 		if _, ok := m[imp.Path()]; !ok {
 			m[imp.Path()] = imp
 			addImports(m, imp)

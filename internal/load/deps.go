@@ -29,14 +29,36 @@ type DepImport struct {
 	Of       string // the imported package's module
 }
 
-// DepImports lists the imports of packages of the modules mods by
-// dependency packages in the host build of the working set, tests
-// included. One go list serves every module.
-func DepImports(ctx context.Context, ws *WorkingSet, mods []string, opts *Options) ([]DepImport, error) {
-	want := map[string]bool{}
-	for _, m := range mods {
-		want[m] = true
+// DepPackage is a package of a module other than the working set's, in
+// the host build of the working set (tests included).
+type DepPackage struct {
+	Path    string
+	Module  string // its module's path
+	Version string // its module's version, "" for a replaced directory
+	Dir     string // its module's root directory
+	GoFiles []string
+	Imports []string // sorted import paths
+	// ImportModule gives the module path of each import.
+	ImportModule map[string]string
+}
+
+// ModVersion returns the package's module as path@version.
+func (d *DepPackage) ModVersion() string {
+	if d.Version == "" {
+		return d.Module
 	}
+	return d.Module + "@" + d.Version
+}
+
+// ImportPos returns where the package's files import path, relative to
+// its module's root.
+func (d *DepPackage) ImportPos(path string) (file string, line, col int) {
+	return findImport(d.Path, d.GoFiles, d.Dir, path)
+}
+
+// DepGraph returns the packages of other modules in the host build of
+// the working set, tests included, by import path: one go list.
+func DepGraph(ctx context.Context, ws *WorkingSet, opts *Options) (map[string]*DepPackage, error) {
 	cfg := packagesConfig(ctx, ws, opts, packages.NeedName|packages.NeedImports|packages.NeedDeps|packages.NeedModule|packages.NeedFiles, true)
 	var patterns []string
 	for _, m := range ws.Modules {
@@ -50,46 +72,67 @@ func DepImports(ctx context.Context, ws *WorkingSet, mods []string, opts *Option
 	for _, m := range ws.Modules {
 		main[m.Path] = true
 	}
-	var out []DepImport
-	seen := map[string]bool{}
+	out := map[string]*DepPackage{}
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
-		if p.Module == nil || main[p.Module.Path] || seen[p.ID] {
+		if p.Module == nil || main[p.Module.Path] || out[p.PkgPath] != nil {
 			return
 		}
-		seen[p.ID] = true
-		var hits []string
+		d := &DepPackage{Path: p.PkgPath, Module: p.Module.Path, Version: p.Module.Version, Dir: p.Module.Dir, GoFiles: p.GoFiles, ImportModule: map[string]string{}}
 		for path, imp := range p.Imports {
-			if imp.Module != nil && want[imp.Module.Path] && imp.Module.Path != p.Module.Path {
-				hits = append(hits, path)
+			d.Imports = append(d.Imports, path)
+			if imp.Module != nil {
+				d.ImportModule[path] = imp.Module.Path
 			}
 		}
-		if len(hits) == 0 {
-			return
-		}
-		sort.Strings(hits)
-		mv := p.Module.Path
-		if p.Module.Version != "" {
-			mv += "@" + p.Module.Version
-		}
-		for _, h := range hits {
-			d := DepImport{Importer: p.PkgPath, Module: mv, Imported: h, Of: p.Imports[h].Module.Path}
-			d.File, d.Line, d.Col = findImport(p, h)
+		sort.Strings(d.Imports)
+		out[p.PkgPath] = d
+	})
+	return out, nil
+}
+
+// DepImports lists the imports of packages of the modules mods by
+// dependency packages in the host build of the working set, tests
+// included. One go list serves every module.
+func DepImports(ctx context.Context, ws *WorkingSet, mods []string, opts *Options) ([]DepImport, error) {
+	want := map[string]bool{}
+	for _, m := range mods {
+		want[m] = true
+	}
+	graph, err := DepGraph(ctx, ws, opts)
+	if err != nil {
+		return nil, err
+	}
+	var out []DepImport
+	for _, p := range graph {
+		for _, h := range p.Imports {
+			of := p.ImportModule[h]
+			if of == "" || !want[of] || of == p.Module {
+				continue
+			}
+			d := DepImport{Importer: p.Path, Module: p.ModVersion(), Imported: h, Of: of}
+			d.File, d.Line, d.Col = p.ImportPos(h)
 			out = append(out, d)
 		}
-	})
+	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Module != out[j].Module {
 			return out[i].Module < out[j].Module
 		}
-		return out[i].File < out[j].File
+		if out[i].File != out[j].File {
+			return out[i].File < out[j].File
+		}
+		if out[i].Line != out[j].Line {
+			return out[i].Line < out[j].Line
+		}
+		return out[i].Imported < out[j].Imported
 	})
 	return out, nil
 }
 
 // findImport returns where a package's files import path, relative to
 // the package's module root.
-func findImport(p *packages.Package, path string) (string, int, int) {
-	for _, name := range p.GoFiles {
+func findImport(pkgPath string, goFiles []string, modDir, path string) (string, int, int) {
+	for _, name := range goFiles {
 		fset := token.NewFileSet()
 		f, err := parser.ParseFile(fset, name, nil, parser.ImportsOnly)
 		if err != nil {
@@ -99,8 +142,8 @@ func findImport(p *packages.Package, path string) (string, int, int) {
 			if v, _ := strconv.Unquote(s.Path.Value); v == path {
 				pos := fset.Position(s.Path.Pos())
 				rel := name
-				if p.Module != nil && p.Module.Dir != "" {
-					if r, err := filepath.Rel(p.Module.Dir, name); err == nil {
+				if modDir != "" {
+					if r, err := filepath.Rel(modDir, name); err == nil {
 						rel = r
 					}
 				}
@@ -108,5 +151,5 @@ func findImport(p *packages.Package, path string) (string, int, int) {
 			}
 		}
 	}
-	return fmt.Sprintf("(%s)", p.PkgPath), 0, 0
+	return fmt.Sprintf("(%s)", pkgPath), 0, 0
 }
