@@ -145,7 +145,11 @@
 //
 // When nothing imports a module, in any configuration, tests included, and
 // no tool directive names it, why says "not needed", and names doctor's
-// rule for a require line nothing needs. A package of the working set is
+// rule for a require line nothing needs. The tests of dependencies do not
+// count, as for go mod tidy (go mod why counts them: a module that only
+// gopkg.in/yaml.v3's tests import is needed to go mod why). A dependency
+// that only files of another configuration import is followed through its
+// own imports on the host. A package of the working set is
 // in the build because go build ./... builds it; why lists what imports
 // it.
 //

@@ -57,8 +57,10 @@ func (d *DepPackage) ImportPos(path string) (file string, line, col int) {
 }
 
 // DepGraph returns the packages of other modules in the host build of
-// the working set, tests included, by import path: one go list.
-func DepGraph(ctx context.Context, ws *WorkingSet, opts *Options) (map[string]*DepPackage, error) {
+// the working set, tests included, by import path: one go list. The
+// packages named by extra (imported only by files of other
+// configurations) are loaded too, with what they import on the host.
+func DepGraph(ctx context.Context, ws *WorkingSet, opts *Options, extra ...string) (map[string]*DepPackage, error) {
 	cfg := packagesConfig(ctx, ws, opts, packages.NeedName|packages.NeedImports|packages.NeedDeps|packages.NeedModule|packages.NeedFiles, true)
 	var patterns []string
 	for _, m := range ws.Modules {
@@ -67,6 +69,16 @@ func DepGraph(ctx context.Context, ws *WorkingSet, opts *Options) (map[string]*D
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
 		return nil, packagesError(err)
+	}
+	if len(extra) > 0 {
+		cfg.Tests = false
+		// A package that does not load on the host (golang.org/x/sys/windows
+		// on linux) is listed with its errors: what it imports is
+		// still known.
+		more, err := packages.Load(cfg, extra...)
+		if err == nil {
+			pkgs = append(pkgs, more...)
+		}
 	}
 	main := map[string]bool{}
 	for _, m := range ws.Modules {

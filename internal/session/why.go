@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/goremover/goremover/internal/gocmd"
+	"github.com/goremover/goremover/internal/index"
 	"github.com/goremover/goremover/internal/load"
 	"github.com/goremover/goremover/internal/modfix"
 	"github.com/goremover/goremover/internal/progress"
@@ -59,6 +61,27 @@ func (s *Session) WhyFacts(ctx context.Context) (*why.Facts, error) {
 	deps, err := load.DepGraph(ctx, s.WS, &s.Index.Load)
 	if err != nil {
 		return nil, err
+	}
+	// The dependencies that only files of other configurations import
+	// (a //go:build sonic file's github.com/bytedance/sonic): loaded
+	// too, so that their chains go on.
+	var extra []string
+	seen := map[string]bool{}
+	for _, p := range s.X.Packages {
+		for _, r := range p.Refs {
+			to := r.To.Pkg
+			if r.Kind != index.Import || seen[to] || deps[to] != nil || s.X.Package(to) != nil || isStd(to) {
+				continue
+			}
+			seen[to] = true
+			extra = append(extra, to)
+		}
+	}
+	if len(extra) > 0 {
+		slices.Sort(extra)
+		if deps, err = load.DepGraph(ctx, s.WS, &s.Index.Load, extra...); err != nil {
+			return nil, err
+		}
 	}
 	f := &why.Facts{WS: s.WS, X: s.X, Deps: deps, Graphs: map[string][]modfix.Edge{}}
 	for i := range s.WS.Modules {
@@ -121,6 +144,13 @@ func (s *Session) Why(f *why.Facts, targets []WhyTarget) ([]*why.Answer, error) 
 		out = append(out, f.Explain(p, "", false))
 	}
 	return out, nil
+}
+
+// isStd reports whether import path p is in the standard library (or
+// "C"): its first element has no dot.
+func isStd(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return !strings.Contains(first, ".")
 }
 
 // moduleFor returns the longest module path of the graphs that prefixes
