@@ -10,6 +10,7 @@
 //
 //	impact      report who depends on a target and whether it is safe to remove
 //	why         explain every reason a module or a package is in the build
+//	weigh       report what a module or packages cost, and what leaves the build with them
 //	rm          remove code and its orphans, atomically and verified
 //	dead        report code that nothing live uses: functions, methods, types, fields, constants, variables, packages, files
 //	doctor      find and repair dependency residue in go.mod, go.sum, vendor and go.work
@@ -182,6 +183,69 @@
 //
 //	$ goremover why -m github.com/pkg/errors
 //	$ goremover why golang.org/x/sys/windows
+//
+// # Report what a module or packages cost, and what leaves the build with them
+//
+// Usage:
+//
+//	goremover weigh [-C dir] [-json] [-tags list] [-platforms list] [-v] [-binary file] [-build=false] [-m] [target...]
+//
+// Weigh reports what each target costs the working set, and what would
+// leave the build if it went: with -m a module (by default, every direct
+// requirement of the working set, heaviest first), otherwise the packages
+// named, together.
+//
+// For each target it prints
+//
+//   - the dependency packages that leave the build: the target's own, and
+//     those only they import (in any build configuration, tests included;
+//     a dependency's own imports are those of the host build);
+//   - the modules that leave the build list: the requirements of modules
+//     that no longer provide a package are dropped, as go mod tidy would,
+//     and the build list after is go mod graph's, computed offline in a
+//     scratch copy, so graph pruning is the go command's own;
+//   - the go.sum lines of those modules, the bytes of vendor/ of the
+//     packages that leave, and the bytes their versions occupy in the
+//     module cache (the extracted tree and the download cache's files);
+//   - the bytes each command of the working set spends on it: every
+//     command (package main) is built for the host, offline, into a
+//     temporary directory, and its symbols (go tool nm -size, any
+//     executable format) are charged to the packages their names start
+//     with, as goweight and go-size-analyzer do. The bytes of the packages
+//     that leave are the target's weight; the bytes of the target's own
+//     packages that other code still imports are shared with what stays.
+//     The -binary flag weighs that file instead of building; -build=false
+//     builds nothing.
+//
+// and a summary line, the same that impact -m and rm -m -n print:
+//
+//	removes 7 modules, 41 go.sum lines, 2.3 MB from cmd/prometheus
+//
+// The -json flag prints {"weights": [{"target", "module", "version",
+// "packages", "modules": [{"Path", "Version"}], "stay", "sum_lines",
+// "vendor_size", "cache_size", "binaries": [{"main", "total", "bytes",
+// "shared"}]}]}, sizes in bytes.
+//
+// The -tags flag sets build tags in every configuration; the -platforms
+// flag limits the GOOS/GOARCH pairs analysed (default: every platform that
+// a build constraint of the working set names, plus the host), as in
+// -platforms linux/amd64,windows/*.
+//
+// The -v flag prints what is loaded (packages, how many came from the
+// index cache, the configurations checked) and every warning in full.
+//
+// The -C flag runs as if goremover were started in the named directory.
+//
+// Weigh writes nothing to the working set. It exits 0, or 2 for bad usage
+// or input (a malformed target, a module that is not in the build, a
+// package that no module of the build provides, a -binary file that is
+// not an executable).
+//
+// Example:
+//
+//	$ goremover weigh
+//	$ goremover weigh -m github.com/bytedance/sonic
+//	$ goremover weigh -binary ./prometheus -m github.com/aws/aws-sdk-go
 //
 // # Remove code and its orphans, atomically and verified
 //

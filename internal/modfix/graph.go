@@ -18,8 +18,14 @@ type Edge struct{ From, To module.Version }
 // Graph returns the pruned module graph of m, as go mod graph prints it
 // (replacements applied), computed offline in a scratch copy.
 func Graph(ctx context.Context, ws *load.WorkingSet, m *load.Module) ([]Edge, error) {
+	return GraphOf(ctx, ws, m, m.GoMod)
+}
+
+// GraphOf is Graph with goMod in place of m's go.mod: the graph after an
+// edit of the requirements.
+func GraphOf(ctx context.Context, ws *load.WorkingSet, m *load.Module, goMod []byte) ([]Edge, error) {
 	t := &tree{files: map[string][]byte{}, ign: map[string]bool{}, ignFiles: map[string]bool{}}
-	s, err := newScratch(ws, m, m.GoMod, t)
+	s, err := newScratch(ws, m, goMod, t)
 	if err != nil {
 		return nil, err
 	}
