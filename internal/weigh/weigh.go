@@ -17,6 +17,7 @@ package weigh
 import (
 	"context"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -139,7 +140,7 @@ func (w *Weigher) Weigh(ctx context.Context, t Target) (*Weight, error) {
 				listBefore[v.Path] = v.Version
 			}
 		}
-		gomod, err := dropRequires(m, drop)
+		gomod, err := dropRequires(m, orphans(m, f.Graphs[m.Path], before, drop))
 		if err != nil {
 			return nil, err
 		}
@@ -245,6 +246,50 @@ func buildList(edges []modfix.Edge, main string) map[module.Version]bool {
 		}
 	}
 	return seen
+}
+
+// orphans adds to drop the requirements of m that provide no package
+// and that only the dropped modules' go.mod files bring into the graph
+// (what go mod tidy drops with them: a go.mod of a module older than
+// go 1.17 brings its whole requirement graph in). A requirement that a
+// kept module's go.mod names too is kept, whatever provides it: the
+// graph keeps it anyway.
+func orphans(m *load.Module, edges []modfix.Edge, providers, drop map[string]bool) map[string]bool {
+	main := module.Version{Path: m.Path}
+	next := map[module.Version][]module.Version{}
+	for _, e := range edges {
+		next[e.From] = append(next[e.From], e.To)
+	}
+	seen := map[module.Version]bool{}
+	var queue []module.Version
+	for _, v := range next[main] {
+		if !drop[v.Path] && providers[v.Path] && !seen[v] {
+			seen[v] = true
+			queue = append(queue, v)
+		}
+	}
+	reached := map[string]bool{}
+	for len(queue) > 0 {
+		v := queue[0]
+		queue = queue[1:]
+		reached[v.Path] = true
+		if drop[v.Path] {
+			continue
+		}
+		for _, w := range next[v] {
+			if !seen[w] {
+				seen[w] = true
+				queue = append(queue, w)
+			}
+		}
+	}
+	out := maps.Clone(drop)
+	for _, r := range m.File.Require {
+		if !providers[r.Mod.Path] && !reached[r.Mod.Path] {
+			out[r.Mod.Path] = true
+		}
+	}
+	return out
 }
 
 // dropRequires returns m's go.mod without the requirements of drop, nil
