@@ -204,7 +204,9 @@
 //     that no longer provide a package are dropped, as go mod tidy would,
 //     and the build list after is go mod graph's, computed offline in a
 //     scratch copy, so graph pruning is the go command's own;
-//   - the go.sum lines of those modules, the bytes of vendor/ of the
+//   - the go.sum lines of those modules (and of the versions that leave
+//     the graph; go mod tidy may drop a few more go.mod checksums of
+//     versions it read but go mod graph does not list), the bytes of vendor/ of the
 //     packages that leave, and the bytes their versions occupy in the
 //     module cache (the extracted tree and the download cache's files);
 //   - the bytes each command of the working set spends on it: every

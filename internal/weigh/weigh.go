@@ -249,21 +249,40 @@ func buildList(edges []modfix.Edge, main string) map[module.Version]bool {
 }
 
 // orphans adds to drop the requirements of m that provide no package
-// and that only the dropped modules' go.mod files bring into the graph
-// (what go mod tidy drops with them: a go.mod of a module older than
-// go 1.17 brings its whole requirement graph in). A requirement that a
-// kept module's go.mod names too is kept, whatever provides it: the
-// graph keeps it anyway.
+// and that only the dropped modules' go.mod files reach in the graph
+// (what go mod tidy drops with them). A requirement that another
+// requirement's go.mod reaches is kept: the graph keeps it anyway.
 func orphans(m *load.Module, edges []modfix.Edge, providers, drop map[string]bool) map[string]bool {
 	main := module.Version{Path: m.Path}
 	next := map[module.Version][]module.Version{}
 	for _, e := range edges {
 		next[e.From] = append(next[e.From], e.To)
 	}
+	// What the dropped modules reach.
+	fromDropped := map[string]bool{}
+	var stack []module.Version
+	visited := map[module.Version]bool{}
+	for _, v := range next[main] {
+		if drop[v.Path] {
+			stack = append(stack, v)
+		}
+	}
+	for len(stack) > 0 {
+		v := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, w := range next[v] {
+			if !visited[w] {
+				visited[w] = true
+				fromDropped[w.Path] = true
+				stack = append(stack, w)
+			}
+		}
+	}
+	// The roots: the requirements that stay for sure.
 	seen := map[module.Version]bool{}
 	var queue []module.Version
 	for _, v := range next[main] {
-		if !drop[v.Path] && providers[v.Path] && !seen[v] {
+		if !drop[v.Path] && (providers[v.Path] || !fromDropped[v.Path]) && !seen[v] {
 			seen[v] = true
 			queue = append(queue, v)
 		}
