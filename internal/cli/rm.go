@@ -152,6 +152,8 @@ type rmResult struct {
 	applyResult
 	Orphans []string            `json:"orphans,omitempty"`
 	Blocked []impact.JSONTarget `json:"blocked,omitempty"`
+	// Summary says what leaves the build with a module (rm -m).
+	Summary string `json:"summary,omitempty"`
 }
 
 func newRmResult() *rmResult {
@@ -200,6 +202,7 @@ func runRm(ctx context.Context, cmd *Command, args []string) (err error) {
 			res.Orphans = append(res.Orphans, keyName(it.Key))
 		}
 	}
+	res.Summary = rem.Summary
 	if rem.Set.Len() == 0 {
 		return &load.Error{Msg: "nothing to remove"}
 	}
@@ -225,6 +228,10 @@ func runRm(ctx context.Context, cmd *Command, args []string) (err error) {
 	case rmFlags.json:
 		return printJSON(res)
 	case rmDryRun:
+		// The diff alone on stdout, for patch; the summary beside it.
+		if res.Summary != "" {
+			say(res.Summary)
+		}
 		_, err := io.WriteString(Stdout, a.Diff)
 		return err
 	}
@@ -269,6 +276,9 @@ func rmPrintText(rem *remove.Removal, res *rmResult) {
 			what = "module " + what
 		}
 		fmt.Fprintf(Stdout, "removed %s (%s, %s)\n", what, it.Kind, it.Why)
+	}
+	if res.Summary != "" {
+		fmt.Fprintf(Stdout, "%s\n", res.Summary)
 	}
 	counts := map[string]int{}
 	for _, f := range res.Files {

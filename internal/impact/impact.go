@@ -37,6 +37,9 @@ type Result struct {
 	// nested fields) outside what is removed with it, sorted by member.
 	// They do not block: see the package comment.
 	Members []Member
+	// Summary says, for a module, what leaves the build with it
+	// ("removes 7 modules, 41 go.sum lines"), "" if not known.
+	Summary string
 }
 
 // Member is a use of a member of the target.

@@ -64,6 +64,7 @@ type JSONTarget struct {
 	RemovedWith []JSONRef `json:"removed_with"`
 	Guesses     []JSONRef `json:"guesses,omitempty"`
 	Members     []JSONRef `json:"members,omitempty"`
+	Summary     string    `json:"summary,omitempty"`
 }
 
 // Name returns the canonical spelling of a target.
@@ -130,7 +131,7 @@ func (p *Printer) Targets(results []*Result) []JSONTarget {
 	for _, r := range results {
 		t := r.Target
 		jt := JSONTarget{Target: Name(t), Kind: string(t.Kind), Name: t.Name, Recv: t.Recv, Safe: r.Safe(),
-			Refs: p.jsonRefs(r.Refs), RemovedWith: p.jsonRefs(r.Self)}
+			Refs: p.jsonRefs(r.Refs), RemovedWith: p.jsonRefs(r.Self), Summary: r.Summary}
 		if len(r.Guesses) > 0 {
 			jt.Guesses = p.jsonRefs(r.Guesses)
 		}
@@ -229,6 +230,9 @@ func (p *Printer) Text(w io.Writer, results []*Result) error {
 		if len(r.Self) > 0 {
 			fmt.Fprintf(&buf, "removed with it: %s\n", report.Plural(len(r.Self), "reference"))
 			p.group(&buf, r.Self)
+		}
+		if r.Summary != "" {
+			fmt.Fprintf(&buf, "if it goes: %s\n", r.Summary)
 		}
 		if len(r.Members) > 0 {
 			fmt.Fprintf(&buf, "uses of its members: %s to %s\n", report.Plural(len(r.Members), "reference"), report.Plural(countMembers(r.Members), "member"))

@@ -106,13 +106,19 @@ func DepGraph(ctx context.Context, ws *WorkingSet, opts *Options, extra ...strin
 // dependency packages in the host build of the working set, tests
 // included. One go list serves every module.
 func DepImports(ctx context.Context, ws *WorkingSet, mods []string, opts *Options) ([]DepImport, error) {
-	want := map[string]bool{}
-	for _, m := range mods {
-		want[m] = true
-	}
 	graph, err := DepGraph(ctx, ws, opts)
 	if err != nil {
 		return nil, err
+	}
+	return ImportsOf(graph, mods), nil
+}
+
+// ImportsOf lists the imports of packages of the modules mods by the
+// packages of graph (of other modules).
+func ImportsOf(graph map[string]*DepPackage, mods []string) []DepImport {
+	want := map[string]bool{}
+	for _, m := range mods {
+		want[m] = true
 	}
 	var out []DepImport
 	for _, p := range graph {
@@ -138,7 +144,7 @@ func DepImports(ctx context.Context, ws *WorkingSet, mods []string, opts *Option
 		}
 		return out[i].Imported < out[j].Imported
 	})
-	return out, nil
+	return out
 }
 
 // findImport returns where a package's files import path, relative to

@@ -97,7 +97,11 @@ func (s *Session) removeModule(ctx context.Context, targets []*target.Target) (*
 	if err != nil {
 		return nil, err
 	}
-	return &remove.Removal{Set: set, Items: []remove.Item{{Key: t.Key, Kind: index.ModuleKind, Why: "target"}}}, nil
+	rem := &remove.Removal{Set: set, Items: []remove.Item{{Key: t.Key, Kind: index.ModuleKind, Why: "target"}}}
+	if f, err := s.depFacts(ctx); err == nil {
+		rem.Summary = s.ModuleSummary(ctx, f, t.Module)
+	}
+	return rem, nil
 }
 
 // Verifier returns the verification of set once applied, in mode: its

@@ -199,13 +199,15 @@ func (s *Session) Impact(ctx context.Context, targets []*target.Target) ([]*impa
 		}
 	}
 	if len(mods) > 0 {
-		deps, err := load.DepImports(ctx, s.WS, mods, &s.Index.Load)
+		f, err := s.depFacts(ctx)
 		if err != nil {
 			return nil, err
 		}
+		deps := load.ImportsOf(f.Deps, mods)
 		for _, res := range results {
 			if res.Target.Module != "" {
 				impact.AddDepImports(res, deps)
+				res.Summary = s.ModuleSummary(ctx, f, res.Target.Module)
 			}
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/goremover/goremover/internal/modfix"
 	"github.com/goremover/goremover/internal/progress"
 	"github.com/goremover/goremover/internal/target"
+	"github.com/goremover/goremover/internal/weigh"
 	"github.com/goremover/goremover/internal/why"
 	"golang.org/x/mod/module"
 )
@@ -57,14 +58,21 @@ func ParseWhy(args []string, isModule bool) ([]WhyTarget, error) {
 
 // WhyFacts loads the dependency packages and module graphs.
 func (s *Session) WhyFacts(ctx context.Context) (*why.Facts, error) {
-	progress.Printf(ctx, "listing the dependencies' packages")
-	deps, err := load.DepGraph(ctx, s.WS, &s.Index.Load)
+	f, err := s.depFacts(ctx)
 	if err != nil {
 		return nil, err
 	}
-	// The dependencies that only files of other configurations import
-	// (a //go:build sonic file's github.com/bytedance/sonic): loaded
-	// too, so that their chains go on.
+	if err := s.readGraphs(ctx, f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// otherConfigImports returns the dependencies that only files of other
+// configurations import (a //go:build sonic file's
+// github.com/bytedance/sonic), for DepGraph to load too, so that their
+// own imports are known.
+func (s *Session) otherConfigImports(deps map[string]*load.DepPackage) []string {
 	var extra []string
 	seen := map[string]bool{}
 	for _, p := range s.X.Packages {
@@ -77,26 +85,61 @@ func (s *Session) WhyFacts(ctx context.Context) (*why.Facts, error) {
 			extra = append(extra, to)
 		}
 	}
-	if len(extra) > 0 {
-		slices.Sort(extra)
-		if deps, err = load.DepGraph(ctx, s.WS, &s.Index.Load, extra...); err != nil {
-			return nil, err
-		}
-	}
-	f := &why.Facts{WS: s.WS, X: s.X, Deps: deps, Graphs: map[string][]modfix.Edge{}}
+	slices.Sort(extra)
+	return extra
+}
+
+// readGraphs reads the module graph of every workspace module, and where
+// the module cache is.
+func (s *Session) readGraphs(ctx context.Context, f *why.Facts) error {
 	for i := range s.WS.Modules {
 		m := &s.WS.Modules[i]
 		progress.Printf(ctx, "reading the module graph of %s (go mod graph, offline)", m.Path)
 		edges, err := modfix.Graph(ctx, s.WS, m)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		f.Graphs[m.Path] = edges
 	}
 	if out, err := gocmd.Command(ctx, s.WS.Root, gocmd.Env(), "env", "GOMODCACHE").Output(); err == nil {
 		f.ModCache = strings.TrimSpace(string(out))
 	}
-	return f, nil
+	return nil
+}
+
+// depFacts are why's facts without the module graphs: the dependency
+// packages of every configuration.
+func (s *Session) depFacts(ctx context.Context) (*why.Facts, error) {
+	progress.Printf(ctx, "listing the dependencies' packages")
+	deps, err := load.DepGraph(ctx, s.WS, &s.Index.Load)
+	if err != nil {
+		return nil, err
+	}
+	if extra := s.otherConfigImports(deps); len(extra) > 0 {
+		if deps, err = load.DepGraph(ctx, s.WS, &s.Index.Load, extra...); err != nil {
+			return nil, err
+		}
+	}
+	return &why.Facts{WS: s.WS, X: s.X, Deps: deps, Graphs: map[string][]modfix.Edge{}}, nil
+}
+
+// ModuleSummary says what leaves the build with module mod, on one line
+// ("removes 7 modules, 41 go.sum lines"), from f's dependency packages;
+// it reads the module graphs first if f has none. "" if the graph does
+// not load offline (a module cache without every go.mod): a summary is
+// no reason to fail, nor to warn.
+func (s *Session) ModuleSummary(ctx context.Context, f *why.Facts, mod string) string {
+	if len(f.Graphs) == 0 {
+		if err := s.readGraphs(ctx, f); err != nil {
+			return ""
+		}
+	}
+	w := &weigh.Weigher{F: f}
+	x, err := w.Weigh(ctx, weigh.Target{Name: mod, Module: true})
+	if err != nil {
+		return ""
+	}
+	return weigh.Summary(x)
 }
 
 // Why answers each target.
