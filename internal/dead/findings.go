@@ -260,7 +260,7 @@ func (a *analysis) describe(c cause) string {
 	var s string
 	if rest, ok := strings.CutPrefix(c.how, reflectionOnly+": "); ok {
 		s = rest
-	} else if c.from >= 0 {
+	} else if c.from >= 0 && a.nodes[c.from].state == uncertain {
 		s = "used by " + a.nodes[c.from].key.Path + ", which only reflection reaches"
 		if p := posString(c); p != "?" {
 			s += ", at " + p
