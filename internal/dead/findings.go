@@ -393,13 +393,14 @@ func (a *analysis) packageFindings() []*Finding {
 				break
 			}
 		}
-		if a.fileInfo(first.Pos).generated && !a.opts.Generated {
+		generated := a.fileInfo(first.Pos).generated
+		if generated && !a.opts.Generated {
 			continue
 		}
 		out = append(out, &Finding{
 			Rule: ruleDeadPackage.ID, Status: Dead, Kind: index.PackageKind, Key: index.PkgKey(p.Path),
 			Name: p.Path, Pkg: p.Path, Pos: index.Pos{Module: first.Pos.Module, File: first.Pos.File, Line: 1, Col: 1},
-			Platforms: pls, Reason: reason,
+			Platforms: pls, Generated: generated, Reason: reason,
 		})
 	}
 	return out
