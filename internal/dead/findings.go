@@ -30,8 +30,8 @@ import (
 type fileInfo struct {
 	generated bool
 	// keep is set when deleting the file would lose more than its
-	// declarations: a blank or dot import (an init it wants run),
-	// import "C", a //go:generate or //go:embed line.
+	// declarations: a func init, a blank or dot import (an init it
+	// wants run), import "C", a //go:generate or //go:embed line.
 	keep bool
 }
 
@@ -48,6 +48,13 @@ func (a *analysis) fileInfo(p index.Pos) fileInfo {
 			fi.generated = ast.IsGenerated(af)
 			for _, imp := range af.Imports {
 				if imp.Name != nil && (imp.Name.Name == "_" || imp.Name.Name == ".") || imp.Path.Value == `"C"` {
+					fi.keep = true
+				}
+			}
+			for _, d := range af.Decls {
+				// A func init runs whatever it calls, which the
+				// index need not see (only the standard library).
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "init" {
 					fi.keep = true
 				}
 			}
