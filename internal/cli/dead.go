@@ -492,9 +492,15 @@ func (p *deadPrinter) why(t *target.Target) error {
 	if chain == nil {
 		reason := "nothing live uses it"
 		for _, f := range p.res.Findings {
-			if f.Key == t.Key && f.Status == dead.Dead {
+			if f.Status != dead.Dead {
+				continue
+			}
+			if f.Key == t.Key {
 				reason = f.Reason
 				break
+			}
+			if f.Kind == index.PackageKind && f.Pkg == strings.TrimSuffix(t.Key.Pkg, "_test") {
+				reason = "its package is dead: " + f.Reason
 			}
 		}
 		fmt.Fprintf(&b, "%s is dead: %s\n", sym, reason)
