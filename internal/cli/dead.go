@@ -495,12 +495,19 @@ func (p *deadPrinter) why(t *target.Target) error {
 			if f.Status != dead.Dead {
 				continue
 			}
+			because := f.Reason
+			if f.Detail != "" {
+				because += " (" + f.Detail + ")"
+			}
 			if f.Key == t.Key {
-				reason = f.Reason
+				reason = because
 				break
 			}
-			if f.Kind == index.PackageKind && f.Pkg == strings.TrimSuffix(t.Key.Pkg, "_test") {
-				reason = "its package is dead: " + f.Reason
+			switch {
+			case f.Kind == index.PackageKind && f.Pkg == strings.TrimSuffix(t.Key.Pkg, "_test"):
+				reason = "its package is dead: " + because
+			case f.Kind == index.Type && f.Key.Pkg == t.Key.Pkg && strings.HasPrefix(t.Key.Path, f.Key.Path+"."):
+				reason = "its type is dead: " + because
 			}
 		}
 		fmt.Fprintf(&b, "%s is dead: %s\n", sym, reason)
