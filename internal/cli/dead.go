@@ -492,9 +492,22 @@ func (p *deadPrinter) why(t *target.Target) error {
 	if chain == nil {
 		reason := "nothing live uses it"
 		for _, f := range p.res.Findings {
-			if f.Key == t.Key && f.Status == dead.Dead {
-				reason = f.Reason
+			if f.Status != dead.Dead {
+				continue
+			}
+			because := f.Reason
+			if f.Detail != "" {
+				because += " (" + f.Detail + ")"
+			}
+			if f.Key == t.Key {
+				reason = because
 				break
+			}
+			switch {
+			case f.Kind == index.PackageKind && f.Pkg == strings.TrimSuffix(t.Key.Pkg, "_test"):
+				reason = "its package is dead: " + because
+			case f.Kind == index.Type && f.Key.Pkg == t.Key.Pkg && strings.HasPrefix(t.Key.Path, f.Key.Path+"."):
+				reason = "its type is dead: " + because
 			}
 		}
 		fmt.Fprintf(&b, "%s is dead: %s\n", sym, reason)

@@ -30,8 +30,8 @@ import (
 type fileInfo struct {
 	generated bool
 	// keep is set when deleting the file would lose more than its
-	// declarations: a blank or dot import (an init it wants run),
-	// import "C", a //go:generate or //go:embed line.
+	// declarations: a func init, a blank or dot import (an init it
+	// wants run), import "C", a //go:generate or //go:embed line.
 	keep bool
 }
 
@@ -48,6 +48,13 @@ func (a *analysis) fileInfo(p index.Pos) fileInfo {
 			fi.generated = ast.IsGenerated(af)
 			for _, imp := range af.Imports {
 				if imp.Name != nil && (imp.Name.Name == "_" || imp.Name.Name == ".") || imp.Path.Value == `"C"` {
+					fi.keep = true
+				}
+			}
+			for _, d := range af.Decls {
+				// A func init runs whatever it calls, which the
+				// index need not see (only the standard library).
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "init" {
 					fi.keep = true
 				}
 			}
@@ -260,7 +267,7 @@ func (a *analysis) describe(c cause) string {
 	var s string
 	if rest, ok := strings.CutPrefix(c.how, reflectionOnly+": "); ok {
 		s = rest
-	} else if c.from >= 0 {
+	} else if c.from >= 0 && a.nodes[c.from].state == uncertain {
 		s = "used by " + a.nodes[c.from].key.Path + ", which only reflection reaches"
 		if p := posString(c); p != "?" {
 			s += ", at " + p
@@ -393,13 +400,14 @@ func (a *analysis) packageFindings() []*Finding {
 				break
 			}
 		}
-		if a.fileInfo(first.Pos).generated && !a.opts.Generated {
+		generated := a.fileInfo(first.Pos).generated
+		if generated && !a.opts.Generated {
 			continue
 		}
 		out = append(out, &Finding{
 			Rule: ruleDeadPackage.ID, Status: Dead, Kind: index.PackageKind, Key: index.PkgKey(p.Path),
 			Name: p.Path, Pkg: p.Path, Pos: index.Pos{Module: first.Pos.Module, File: first.Pos.File, Line: 1, Col: 1},
-			Platforms: pls, Reason: reason,
+			Platforms: pls, Generated: generated, Reason: reason,
 		})
 	}
 	return out

@@ -458,6 +458,23 @@ func (a *analysis) follow(from int32, r *index.Ref) {
 	}
 }
 
+// invokedHow says how a method name was invoked (for -why): through an
+// interface, or by a hidden use that finds it by name on any value.
+func invokedHow(c cause) string {
+	if c.ref != nil {
+		switch c.ref.Kind {
+		case index.Template:
+			return "named by a template action"
+		case index.Reflect:
+			return "found by reflection (" + c.ref.Note + ")"
+		}
+		if kind, _, _ := c.ref.To.IsName(); kind == index.NameAssert {
+			return "found by a type assertion"
+		}
+	}
+	return "called through an interface"
+}
+
 // invoke records that methods named q are called through an interface:
 // (M3) those of runtime types are live.
 func (a *analysis) invoke(q string, c cause) {
@@ -467,7 +484,7 @@ func (a *analysis) invoke(q string, c cause) {
 	a.invoked[q] = c
 	for _, m := range a.methodsByQual[q] {
 		if t := a.nodes[m].typ; t >= 0 && a.nodes[t].runtime {
-			a.mark(m, cause{from: c.from, ref: c.ref, pos: c.pos, how: "called through an interface"})
+			a.mark(m, cause{from: c.from, ref: c.ref, pos: c.pos, how: invokedHow(c)})
 		}
 	}
 }
@@ -497,7 +514,7 @@ func (a *analysis) runtime(t int32, c cause) {
 				a.mark(m, cause{from: c.from, ref: c.ref, pos: c.pos, how: "read by reflection: its type becomes an interface value"})
 			case d.Kind == index.Method && !mn.iface:
 				if ic, ok := a.invoked[mn.qual]; ok {
-					a.mark(m, cause{from: c.from, ref: c.ref, pos: c.pos, how: "its type becomes an interface value, and " + d.Name + " is called through an interface at " + posString(ic)})
+					a.mark(m, cause{from: c.from, ref: c.ref, pos: c.pos, how: "its type becomes an interface value, and " + d.Name + " is " + invokedHow(ic) + " at " + posString(ic)})
 				} else if isExported(d.Name) {
 					if a.phase == uncertain {
 						a.mark(m, cause{from: c.from, ref: c.ref, pos: c.pos, how: reflectionOnly + ": values of " + n.key.Path + " become interface values"})

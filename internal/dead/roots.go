@@ -159,8 +159,12 @@ func (a *analysis) roots() {
 			a.root(k, how)
 		}
 	}
-	// (R4)
+	// (R4) The directive counts only in a package some root links:
+	// otherwise it is in no binary.
 	for _, r := range a.hiddenRoots {
+		if !a.linkedPkg(r.From) {
+			continue
+		}
 		how := "//go:linkname"
 		if r.Kind == index.CgoExport {
 			how = "//export: called from C"

@@ -6,6 +6,10 @@ package dead
 // file that makes it.
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+
 	"github.com/goremover/goremover/internal/index"
 )
 
@@ -46,6 +50,12 @@ func (r *Result) Why(k index.Key) []Step {
 		}
 		if c.from < 0 {
 			st.How = "root: " + st.How
+			if st.Pos.File == "" && len(steps) > 0 {
+				// func init and blank declarations have no
+				// declaration in the index: the one that makes
+				// the next step's reference is the root.
+				st.Pos = a.declAt(steps[len(steps)-1].Pos)
+			}
 		}
 		st.Platforms = a.platforms(st.Pos)
 		steps = append(steps, st)
@@ -55,4 +65,52 @@ func (r *Result) Why(k index.Key) []Step {
 		steps[i], steps[j] = steps[j], steps[i]
 	}
 	return steps
+}
+
+// declAt returns the position of the name of the top-level declaration
+// (a func, or a var, const or type spec) of the source file that encloses
+// p, or the zero Pos.
+func (a *analysis) declAt(p index.Pos) index.Pos {
+	f := a.srcFile(p)
+	if f == nil {
+		return index.Pos{}
+	}
+	fset := token.NewFileSet()
+	af, _ := parser.ParseFile(fset, f.Abs, f.Src, parser.SkipObjectResolution)
+	if af == nil {
+		return index.Pos{}
+	}
+	tf := fset.File(af.Pos())
+	if p.Line < 1 || p.Line > tf.LineCount() {
+		return index.Pos{}
+	}
+	at := tf.LineStart(p.Line) + token.Pos(p.Col-1)
+	in := func(n ast.Node) bool { return n.Pos() <= at && at < n.End() }
+	var name *ast.Ident
+	for _, d := range af.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if in(d) {
+				name = d.Name
+			}
+		case *ast.GenDecl:
+			for _, sp := range d.Specs {
+				switch sp := sp.(type) {
+				case *ast.ValueSpec:
+					if in(sp) {
+						name = sp.Names[0]
+					}
+				case *ast.TypeSpec:
+					if in(sp) {
+						name = sp.Name
+					}
+				}
+			}
+		}
+	}
+	if name == nil {
+		return index.Pos{}
+	}
+	q := fset.Position(name.Pos())
+	return index.Pos{Module: p.Module, File: p.File, Line: q.Line, Col: q.Column}
 }

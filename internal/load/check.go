@@ -276,13 +276,22 @@ func addImports(m map[string]*types.Package, t *types.Package) {
 
 // loadMissing loads, from export data, the packages that files outside
 // the host build import and the host build does not have (text/template
-// imported only by a _windows.go file). Those that do not build on the
+// imported only by a _windows.go file, or a working-set package whose
+// index came from the cache). Those that do not build on the
 // host (golang.org/x/sys/windows) stay missing and get stand-ins.
 func (c *Checked) loadMissing(ctx context.Context, ws *WorkingSet, dirs []*Dir, byPath map[string]*Dir, hostTypes map[string]*types.Package, seen map[string]bool, opts *Options) error {
 	want := map[string]bool{}
+	checking := map[*Dir]bool{}
+	for _, d := range dirs {
+		checking[d] = true
+	}
 	add := func(f *File) {
 		for _, imp := range f.Imports {
-			if imp != "C" && imp != "unsafe" && byPath[imp] == nil && hostTypes[imp] == nil {
+			// A working-set package that is not checked now (its
+			// index came from the cache) and that no host unit
+			// imports has no types either: a //go:build ignore
+			// program's import, or a _windows.go file's.
+			if imp != "C" && imp != "unsafe" && (byPath[imp] == nil || !checking[byPath[imp]]) && hostTypes[imp] == nil {
 				want[imp] = true
 			}
 		}
