@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -26,6 +27,9 @@ type BaselineEntry struct {
 type Baseline struct {
 	File    string
 	entries map[BaselineEntry]bool
+	// exists is set once the file was read or written: from then on
+	// the baseline only shrinks, even when it is empty.
+	exists bool
 }
 
 type baselineFile struct {
@@ -34,13 +38,23 @@ type baselineFile struct {
 	Findings []BaselineEntry `json:"findings"`
 }
 
-// BaselineError reports a baseline file that cannot be used.
+// BaselineError reports a baseline file that cannot be used, at a
+// position in it when the file is malformed.
 type BaselineError struct {
-	File string
-	Msg  string
+	File      string
+	Line, Col int // 0 if the error is not at a position
+	Msg       string
+	Err       error // the underlying error, if any
 }
 
-func (e *BaselineError) Error() string { return e.File + ": " + e.Msg }
+func (e *BaselineError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	}
+	return e.File + ": " + e.Msg
+}
+
+func (e *BaselineError) Unwrap() error { return e.Err }
 
 // ReadBaseline reads the baseline in file. A missing file is an empty
 // baseline if create is set (the first -baseline-write), else an error.
@@ -51,13 +65,14 @@ func ReadBaseline(file string, create bool) (*Baseline, error) {
 		return b, nil
 	}
 	if err != nil {
-		return nil, &BaselineError{File: file, Msg: errMsg(err)}
+		return nil, &BaselineError{File: file, Msg: errMsg(err), Err: err}
 	}
 	var bf baselineFile
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&bf); err != nil {
-		return nil, &BaselineError{File: file, Msg: "not a goremover baseline: " + jsonErr(data, err)}
+		line, col := jsonPos(data, err)
+		return nil, &BaselineError{File: file, Line: line, Col: col, Msg: "not a goremover baseline: " + err.Error(), Err: err}
 	}
 	if bf.Version != 1 {
 		return nil, &BaselineError{File: file, Msg: fmt.Sprintf("baseline version %d; this goremover reads version 1", bf.Version)}
@@ -65,6 +80,7 @@ func ReadBaseline(file string, create bool) (*Baseline, error) {
 	for _, e := range bf.Findings {
 		b.entries[e] = true
 	}
+	b.exists = true
 	return b, nil
 }
 
@@ -74,31 +90,50 @@ func (b *Baseline) Has(rule, key string) bool { return b.entries[BaselineEntry{r
 // Len returns the number of accepted findings.
 func (b *Baseline) Len() int { return len(b.entries) }
 
+// Exists reports whether the baseline's file existed when it was read
+// (or has been written since).
+func (b *Baseline) Exists() bool { return b.exists }
+
+// Entries returns the accepted findings, sorted by rule and key.
+func (b *Baseline) Entries() []BaselineEntry {
+	out := make([]BaselineEntry, 0, len(b.entries))
+	for e := range b.entries {
+		out = append(out, e)
+	}
+	sortEntries(out)
+	return out
+}
+
+func sortEntries(es []BaselineEntry) {
+	sort.Slice(es, func(i, j int) bool {
+		a, c := es[i], es[j]
+		if a.Rule != c.Rule {
+			return a.Rule < c.Rule
+		}
+		return a.Key < c.Key
+	})
+}
+
 // Write writes the baseline of found to b's file: every found finding if
-// the baseline was empty (it did not exist), else only those it already
-// accepted (a baseline never grows; delete the file to start again). It
-// returns how many entries were dropped because they are gone.
+// the file did not exist, else only those it already accepted (a
+// baseline never grows, not even an empty one; delete the file to start
+// again). It returns how many entries were dropped because they are
+// gone.
 func (b *Baseline) Write(found []BaselineEntry) (dropped int, err error) {
 	keep := map[BaselineEntry]bool{}
 	for _, e := range found {
-		if len(b.entries) == 0 || b.entries[e] {
+		if !b.exists || b.entries[e] {
 			keep[e] = true
 		}
 	}
-	if len(b.entries) > 0 {
+	if b.exists {
 		dropped = len(b.entries) - len(keep)
 	}
 	bf := baselineFile{Version: 1, Tool: "goremover", Findings: []BaselineEntry{}}
 	for e := range keep {
 		bf.Findings = append(bf.Findings, e)
 	}
-	sort.Slice(bf.Findings, func(i, j int) bool {
-		a, c := bf.Findings[i], bf.Findings[j]
-		if a.Rule != c.Rule {
-			return a.Rule < c.Rule
-		}
-		return a.Key < c.Key
-	})
+	sortEntries(bf.Findings)
 	data, err := json.MarshalIndent(bf, "", "  ")
 	if err != nil {
 		return 0, err
@@ -106,7 +141,7 @@ func (b *Baseline) Write(found []BaselineEntry) (dropped int, err error) {
 	// Temp file and rename: a reader never sees half a baseline.
 	tmp, err := os.CreateTemp(filepath.Dir(b.File), "."+filepath.Base(b.File)+".*")
 	if err != nil {
-		return 0, &BaselineError{File: b.File, Msg: errMsg(err)}
+		return 0, &BaselineError{File: b.File, Msg: errMsg(err), Err: err}
 	}
 	_, err = tmp.Write(append(data, '\n'))
 	if err == nil {
@@ -123,9 +158,9 @@ func (b *Baseline) Write(found []BaselineEntry) (dropped int, err error) {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return 0, &BaselineError{File: b.File, Msg: errMsg(err)}
+		return 0, &BaselineError{File: b.File, Msg: errMsg(err), Err: err}
 	}
-	b.entries = keep
+	b.entries, b.exists = keep, true
 	return dropped, nil
 }
 
@@ -137,21 +172,25 @@ func errMsg(err error) string {
 	return err.Error()
 }
 
-// jsonErr positions a JSON decoding error as line:col.
-func jsonErr(data []byte, err error) string {
+// jsonPos returns the line and column (1-based) of a JSON decoding
+// error (a type error: the end of the value; the file ended early: its
+// end), or 0, 0 when it has none.
+func jsonPos(data []byte, err error) (line, col int) {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	off := int64(-1)
 	switch {
 	case errors.As(err, &se):
-		off = se.Offset
+		off = se.Offset - 1 // the offending byte, read last
 	case errors.As(err, &te):
 		off = te.Offset
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		off = int64(len(data))
 	}
 	if off < 0 {
-		return err.Error()
+		return 0, 0
 	}
-	line, col := 1, 1
+	line, col = 1, 1
 	for _, c := range data[:min(int(off), len(data))] {
 		if c == '\n' {
 			line, col = line+1, 1
@@ -159,5 +198,5 @@ func jsonErr(data []byte, err error) string {
 			col++
 		}
 	}
-	return fmt.Sprintf("line %d, column %d: %v", line, col, err)
+	return line, col
 }

@@ -36,12 +36,42 @@ func TestBaseline(t *testing.T) {
 	for _, bad := range []string{"{", `{"version": 2, "findings": []}`, `{"version": 1, "findings": [], "extra": 1}`, "{\n  \"version\": \"1\"}"} {
 		os.WriteFile(file, []byte(bad), 0o644)
 		_, err := ReadBaseline(file, false)
-		if err == nil || !strings.HasPrefix(err.Error(), file+": ") {
+		if err == nil || !strings.HasPrefix(err.Error(), file+":") {
 			t.Errorf("ReadBaseline(%q) = %v", bad, err)
 		}
 	}
-	os.WriteFile(file, []byte("{\n  \"version\": \"1\"}"), 0o644)
-	if _, err := ReadBaseline(file, false); !strings.Contains(err.Error(), "line 2, column") {
-		t.Errorf("no position: %v", err)
+	for bad, pos := range map[string]string{
+		"{\n  \"version\": \"1\"}":   ":2:17: ",
+		"{\n  \"version\": 1,\n  x": ":3:3: ",
+		"{\n  \"version\": 1,\n":    ":3:1: ",
+	} {
+		os.WriteFile(file, []byte(bad), 0o644)
+		if _, err := ReadBaseline(file, false); err == nil || !strings.HasPrefix(err.Error(), file+pos) {
+			t.Errorf("ReadBaseline(%q) = %v, want the position %s", bad, err, pos)
+		}
+	}
+}
+
+// TestBaselineEmpty checks that a baseline emptied by fixes stays empty:
+// writing it again accepts nothing new.
+func TestBaselineEmpty(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "dead.json")
+	b, _ := ReadBaseline(file, true)
+	if b.Exists() {
+		t.Error("a missing baseline exists")
+	}
+	a := BaselineEntry{"GR201", "p.A"}
+	if _, err := b.Write(nil); err != nil {
+		t.Fatal(err)
+	}
+	b, err := ReadBaseline(file, false)
+	if err != nil || !b.Exists() || b.Len() != 0 {
+		t.Fatalf("empty baseline read back: %v, %v", b, err)
+	}
+	if _, err := b.Write([]BaselineEntry{a}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ = ReadBaseline(file, false); b.Len() != 0 {
+		t.Errorf("an empty baseline grew: %v", b.Entries())
 	}
 }
