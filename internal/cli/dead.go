@@ -386,7 +386,7 @@ func (p *deadPrinter) text(fs []*dead.Finding) error {
 		summary += " (-v lists them)"
 	}
 	fmt.Fprintln(&b, summary)
-	b.WriteString(p.ext.trailer())
+	b.WriteString(p.ext.trailer(p))
 	_, err := Stdout.Write([]byte(b.String()))
 	return err
 }

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"strings"
 
 	"github.com/goremover/goremover/internal/coverage"
@@ -51,7 +52,7 @@ func newDeadExtras(ctx context.Context, cmd *Command, patterns bool) (*deadExtra
 		return nil, &UsageError{Cmd: cmd, Msg: "-why and -coverage are exclusive"}
 	}
 	if deadBaseline != "" {
-		b, err := report.ReadBaseline(deadBaseline, deadBaselineWrite)
+		b, err := report.ReadBaseline(inDir(deadBaseline), deadBaselineWrite)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%w; to record today's findings:\n\tgoremover dead -baseline %s -baseline-write", err, deadBaseline)
 		}
@@ -66,7 +67,7 @@ func newDeadExtras(ctx context.Context, cmd *Command, patterns bool) (*deadExtra
 			if d = strings.TrimSpace(d); d == "" {
 				return nil, &UsageError{Cmd: cmd, Msg: fmt.Sprintf("-coverage %q: an empty directory name", deadCoverage)}
 			}
-			dirs = append(dirs, d)
+			dirs = append(dirs, inDir(d))
 		}
 		p, err := coverage.Read(ctx, dirs)
 		if err != nil {
@@ -75,6 +76,15 @@ func newDeadExtras(ctx context.Context, cmd *Command, patterns bool) (*deadExtra
 		e.cov = p
 	}
 	return e, nil
+}
+
+// inDir returns a file named on the command line as seen from where dead
+// runs: relative to the -C directory, if any.
+func inDir(file string) string {
+	if deadFlags.dir == "" || filepath.IsAbs(file) {
+		return file
+	}
+	return filepath.Join(deadFlags.dir, file)
 }
 
 // apply marks cold code (among the findings fs is filtered from by
@@ -212,13 +222,28 @@ func (e *deadExtras) deadSummary(summary string, n int) string {
 
 // trailer returns the lines printed after the summary: what the
 // coverage data covered, and how many baseline entries are fixed.
-func (e *deadExtras) trailer() string {
+func (e *deadExtras) trailer(p *deadPrinter) string {
 	var b strings.Builder
 	if e.cov != nil {
 		st := e.cold
-		fmt.Fprintf(&b, "coverage from %s (%s): of %s, %d ran, %d never ran (cold), %d are in files no run instrumented\n",
+		fmt.Fprintf(&b, "coverage from %s (%s): of %d live functions and methods, %d ran, %d never ran (cold), %d unknown",
 			strings.Join(e.cov.Dirs, ", "), report.Plural(e.cov.Runs, "run"),
-			fmt.Sprintf("%d live functions and methods", st.Covered+st.Cold+st.Unknown), st.Covered, st.Cold, st.Unknown)
+			st.Covered+st.Cold+st.Unknown, st.Covered, st.Cold, st.Unknown)
+		if st.Unknown > 0 {
+			b.WriteString(" (no run instrumented their files")
+			if n := len(st.UnknownPkgs); n > 0 {
+				var rel []string
+				for _, pkg := range st.UnknownPkgs {
+					rel = append(rel, p.pkgDisplay(pkg))
+				}
+				if n > 3 {
+					rel = append(rel[:3], fmt.Sprintf("and %d more", n-3))
+				}
+				fmt.Fprintf(&b, "; %s without coverage data: %s", report.Plural(n, "package"), strings.Join(rel, ", "))
+			}
+			b.WriteString(")")
+		}
+		b.WriteString("\n")
 	}
 	if e.baseline != nil && e.gone > 0 {
 		fmt.Fprintf(&b, "%s of the baseline no longer found; to shrink it:\n\tgoremover dead -baseline %s -baseline-write\n",
@@ -242,6 +267,9 @@ type deadCoverageJSON struct {
 	Ran     int      `json:"ran"`
 	Cold    int      `json:"cold"`
 	Unknown int      `json:"unknown"` // in files no run instrumented
+	// UnknownPkgs are the packages of those of which no run
+	// instrumented any file.
+	UnknownPkgs []string `json:"unknown_packages"`
 }
 
 func (e *deadExtras) json() (*deadBaselineJSON, *deadCoverageJSON) {
@@ -251,7 +279,10 @@ func (e *deadExtras) json() (*deadBaselineJSON, *deadCoverageJSON) {
 		b = &deadBaselineJSON{File: e.baseline.File, Entries: e.baseline.Len(), Accepted: e.accepted, Gone: e.gone}
 	}
 	if e.cov != nil {
-		c = &deadCoverageJSON{Dirs: e.cov.Dirs, Runs: e.cov.Runs, Ran: e.cold.Covered, Cold: e.cold.Cold, Unknown: e.cold.Unknown}
+		c = &deadCoverageJSON{Dirs: e.cov.Dirs, Runs: e.cov.Runs, Ran: e.cold.Covered, Cold: e.cold.Cold, Unknown: e.cold.Unknown, UnknownPkgs: e.cold.UnknownPkgs}
+		if c.UnknownPkgs == nil {
+			c.UnknownPkgs = []string{}
+		}
 	}
 	return b, c
 }

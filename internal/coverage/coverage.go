@@ -8,6 +8,7 @@ package coverage
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path"
@@ -26,6 +27,7 @@ type Profile struct {
 	// blocks by file, keyed "importpath/file.go" as the go command
 	// names them.
 	blocks map[string][]cover.ProfileBlock
+	pkgs   map[string]bool // import paths of the instrumented files
 	funcs  []Func
 	Dirs   []string
 	// Runs is the number of runs the data comes from: the counter
@@ -63,6 +65,9 @@ func Read(ctx context.Context, dirs []string) (*Profile, error) {
 		}
 		ents, err := os.ReadDir(a)
 		if err != nil {
+			if pe, ok := err.(*fs.PathError); ok {
+				err = pe.Err // the path is d
+			}
 			return nil, fmt.Errorf("-coverage %s: %v", d, err)
 		}
 		// covmeta.HASH is written when a program starts,
@@ -121,9 +126,10 @@ func Read(ctx context.Context, dirs []string) (*Profile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("go tool covdata: %v", err)
 	}
-	p := &Profile{blocks: map[string][]cover.ProfileBlock{}, Dirs: dirs, Runs: runs}
+	p := &Profile{blocks: map[string][]cover.ProfileBlock{}, pkgs: map[string]bool{}, Dirs: dirs, Runs: runs}
 	for _, pr := range ps {
 		p.blocks[pr.FileName] = append(p.blocks[pr.FileName], pr.Blocks...)
+		p.pkgs[path.Dir(pr.FileName)] = true
 	}
 	out, err := covdata("func", in)
 	if err != nil {
@@ -175,6 +181,10 @@ func (p *Profile) Ran(pkgPath, base string, start, end int) (ran, known bool) {
 	}
 	return false, known
 }
+
+// Instrumented reports whether the data instruments any file of the
+// package: whether a binary of the runs included it, built with -cover.
+func (p *Profile) Instrumented(pkgPath string) bool { return p.pkgs[pkgPath] }
 
 // Files returns the number of instrumented files.
 func (p *Profile) Files() int { return len(p.blocks) }

@@ -54,6 +54,9 @@ func TestRead(t *testing.T) {
 	if _, known := p.Ran("example.com/c/other", "x.go", 1, 9); known {
 		t.Error("an uninstrumented file is known")
 	}
+	if !p.Instrumented("example.com/c/pay") || p.Instrumented("example.com/c/other") || p.Instrumented("example.com") {
+		t.Error("Instrumented: wrong packages")
+	}
 	if p.Runs != 1 {
 		t.Errorf("Runs = %d, want 1", p.Runs)
 	}

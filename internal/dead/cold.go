@@ -19,6 +19,7 @@ package dead
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -62,6 +63,9 @@ type Runs interface {
 	Ran(pkgPath, base string, start, end int) (ran, known bool)
 	// Funcs lists the functions the data instruments.
 	Funcs() []coverage.Func
+	// Instrumented reports whether the data instruments any file of
+	// the package pkgPath.
+	Instrumented(pkgPath string) bool
 }
 
 // StaleError reports coverage data that does not match the source: the
@@ -93,6 +97,10 @@ type ColdStats struct {
 	Covered int // live functions and methods instrumented, that ran
 	Cold    int // instrumented, never ran
 	Unknown int // not instrumented: nothing said
+	// UnknownPkgs are the packages with live functions or methods of
+	// which the data instruments no file: no binary of the runs
+	// included them (or none was built with -cover for them). Sorted.
+	UnknownPkgs []string
 }
 
 // MarkCold adds a Cold finding (GR212) to r.Findings for every live
@@ -107,6 +115,7 @@ func (r *Result) MarkCold(runs Runs) (ColdStats, error) {
 		return st, err
 	}
 	var cold []*Finding
+	unknownPkgs := map[string]bool{}
 	for id := range a.nodes {
 		n := &a.nodes[id]
 		if n.state != live {
@@ -123,6 +132,9 @@ func (r *Result) MarkCold(runs Runs) (ColdStats, error) {
 			switch {
 			case !known:
 				st.Unknown++
+				if !runs.Instrumented(d.Key.Pkg) {
+					unknownPkgs[d.Key.Pkg] = true
+				}
 				continue
 			case ran:
 				st.Covered++
@@ -140,6 +152,7 @@ func (r *Result) MarkCold(runs Runs) (ColdStats, error) {
 			})
 		}
 	}
+	st.UnknownPkgs = slices.Sorted(maps.Keys(unknownPkgs))
 	if len(cold) == 0 {
 		return st, nil
 	}
@@ -157,19 +170,21 @@ func (r *Result) MarkCold(runs Runs) (ColdStats, error) {
 }
 
 // stale checks that every function the data instruments in a file of
-// the working set is declared there, at the line the data gives (that of
-// its name). Files of packages outside the working set (-coverpkg=all)
-// and files the package no longer has are not checked: nothing is said
-// about them. Nor are generated files, whose //line directives may give
-// the lines of another file.
+// the working set is declared there, at the line the data gives: that of
+// the function's first block, which opens at the body's brace, so the
+// line of the name or, for a signature written on several lines, a later
+// one; a line within the declaration is accepted. Files of packages
+// outside the working set (-coverpkg=all) and files the package no longer
+// has are not checked: nothing is said about them. Nor are generated
+// files, whose //line directives may give the lines of another file.
 func (a *analysis) stale(fs []coverage.Func) error {
 	type fileKey struct{ pkg, base string }
 	files := map[fileKey]index.Pos{}
-	type at struct {
-		file fileKey
-		line int
+	type span struct {
+		name       string
+		start, end int
 	}
-	names := map[at][]string{}
+	decls := map[fileKey][]span{}
 	for _, p := range a.x.Packages {
 		for _, f := range p.Files {
 			if !f.Test {
@@ -179,10 +194,18 @@ func (a *analysis) stale(fs []coverage.Func) error {
 		for i := range p.Decls {
 			d := &p.Decls[i]
 			if (d.Kind == index.Func || d.Kind == index.Method) && !d.Iface && !d.Test {
-				k := at{fileKey{d.Key.Pkg, path.Base(d.Pos.File)}, d.Pos.Line}
-				names[k] = append(names[k], d.Name)
+				k := fileKey{d.Key.Pkg, path.Base(d.Pos.File)}
+				decls[k] = append(decls[k], span{d.Name, d.Pos.Line, max(d.End.Line, d.Pos.Line)})
 			}
 		}
+	}
+	declared := func(fk fileKey, name string, line int) bool {
+		for _, s := range decls[fk] {
+			if s.name == name && s.start <= line && line <= s.end {
+				return true
+			}
+		}
+		return false
 	}
 	var bad []Stale
 	for _, f := range fs {
@@ -204,7 +227,7 @@ func (a *analysis) stale(fs []coverage.Func) error {
 		if name == "init" {
 			continue // not a declaration the index names
 		}
-		if !slices.Contains(names[at{fk, f.Line}], name) {
+		if !declared(fk, name, f.Line) {
 			bad = append(bad, Stale{Pos: pos, Name: f.Name, Why: "no such function at this line"})
 		}
 	}

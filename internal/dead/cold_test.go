@@ -3,6 +3,7 @@ package dead
 import (
 	"errors"
 	"path"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -33,6 +34,15 @@ func (r *fakeRuns) Ran(pkg, base string, start, end int) (ran, known bool) {
 }
 
 func (r *fakeRuns) Funcs() []coverage.Func { return r.funcs }
+
+func (r *fakeRuns) Instrumented(pkg string) bool {
+	for f := range r.files {
+		if path.Dir(f) == pkg {
+			return true
+		}
+	}
+	return false
+}
 
 // coldIndex is a command whose main calls Hot and Cold (main.go) and
 // Other (other.go), with a dead func, an interface method and a test.
@@ -92,8 +102,9 @@ func TestMarkCold(t *testing.T) {
 	}
 	// main and Hot ran; Cold did not; Other's file is not
 	// instrumented; Dead is dead, the interface method has no body, the
-	// test is not in a binary.
-	if want := (ColdStats{Covered: 2, Cold: 1, Unknown: 1}); st != want {
+	// test is not in a binary. The package is instrumented (main.go
+	// is), so it is not an unknown package.
+	if want := (ColdStats{Covered: 2, Cold: 1, Unknown: 1}); !reflect.DeepEqual(st, want) {
 		t.Errorf("stats = %+v, want %+v", st, want)
 	}
 	var got []string
@@ -116,21 +127,45 @@ func TestMarkCold(t *testing.T) {
 	}
 }
 
+// TestMarkColdUnknown checks that data from binaries that did not include
+// a package says nothing about it: its functions are unknown, not cold.
+func TestMarkColdUnknown(t *testing.T) {
+	runs := &fakeRuns{
+		files: map[string]bool{"example.com/other/x.go": true},
+		funcs: []coverage.Func{{Pkg: "example.com/other", File: "x.go", Line: 1, Name: "X"}},
+	}
+	res := Analyze(coldIndex(), &Options{Tests: true})
+	n := len(res.Findings)
+	st, err := res.MarkCold(runs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (ColdStats{Unknown: 4, UnknownPkgs: []string{"example.com/m"}}); !reflect.DeepEqual(st, want) {
+		t.Errorf("stats = %+v, want %+v", st, want)
+	}
+	if len(res.Findings) != n {
+		t.Errorf("uninstrumented code was marked cold")
+	}
+}
+
 // TestMarkColdStale checks that data from other source marks nothing.
 func TestMarkColdStale(t *testing.T) {
 	runs := &fakeRuns{
 		files: map[string]bool{"example.com/m/main.go": true},
 		funcs: []coverage.Func{
 			{Pkg: "example.com/m", File: "main.go", Line: 10, Name: "Hot"},
-			{Pkg: "example.com/m", File: "main.go", Line: 15, Name: "Cold"}, // one line off
+			// The body's brace on the line after the name (a
+			// signature on two lines) is the same function.
+			{Pkg: "example.com/m", File: "main.go", Line: 11, Name: "Hot"},
+			{Pkg: "example.com/m", File: "main.go", Line: 17, Name: "Cold"}, // past its end
 		},
 	}
 	res := Analyze(coldIndex(), &Options{Tests: true})
 	n := len(res.Findings)
 	_, err := res.MarkCold(runs)
 	var se *StaleError
-	if !errors.As(err, &se) || len(se.Funcs) != 1 || se.Funcs[0].Name != "Cold" || se.Funcs[0].Pos.Line != 15 {
-		t.Fatalf("MarkCold = %v, want a StaleError for Cold at line 15", err)
+	if !errors.As(err, &se) || len(se.Funcs) != 1 || se.Funcs[0].Name != "Cold" || se.Funcs[0].Pos.Line != 17 {
+		t.Fatalf("MarkCold = %v, want a StaleError for Cold at line 17", err)
 	}
 	if len(res.Findings) != n {
 		t.Errorf("stale data marked findings")

@@ -41,7 +41,7 @@ func TestBaseline(t *testing.T) {
 		}
 	}
 	for bad, pos := range map[string]string{
-		"{\n  \"version\": \"1\"}":   ":2:17: ",
+		"{\n  \"version\": \"1\"}":  ":2:17: ",
 		"{\n  \"version\": 1,\n  x": ":3:3: ",
 		"{\n  \"version\": 1,\n":    ":3:1: ",
 	} {
