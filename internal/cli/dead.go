@@ -102,8 +102,8 @@ for code scanning. With -why, -json prints {"symbol", "live", "chain":
 [{"name", "file", "line", "col", "how", "platforms"}]}. With -baseline,
 it has "baseline": {"file", "entries", "accepted", "gone"} (findings
 left out, entries no longer found) and each dead finding "new": true;
-with -coverage, "coverage": {"dirs", "runs", "ran", "cold", "unknown"},
-and the cold findings (status "cold").
+with -coverage, "coverage": {"dirs", "runs", "ran", "cold", "unknown",
+"unknown_packages"}, and the cold findings (status "cold", rule GR212).
 
 The -baseline flag names a file of accepted dead findings, so that a
 gate fails only on new dead code: dead reports, and -fail counts, only
@@ -124,19 +124,24 @@ error at its position (exit 2).
 
 The -coverage flag takes directories, comma-separated, of coverage data
 written by binaries built with 'go build -cover' and run with GOCOVERDIR
-set to one of them (or test binaries run with -test.gocoverdir). A live
-function or method of a file that those binaries instrumented, none of
-whose lines executed in any run, is cold (GR212): an error path, a
-feature nobody used, or code the runs missed. Cold is not dead: the
-cold findings are printed after the dead ones, -fail and baselines
-ignore them, and prune removes them only when asked (-kind cold).
-Functions of files no binary instrumented (tests, packages built without
--cover or -coverpkg, other platforms) are not reported. The last line
-says how many live functions ran, how many are cold and how many no run
-instrumented. Lines are matched, so the data must come from this
-source: a function that the data places where the source has none, a
-directory without coverage data, or one where a program started but
-never exited, is an error (exit 2).
+set to one of them (or test binaries run with -test.gocoverdir); the
+runs' data is merged. A live function or method of a file that those
+binaries instrumented, none of whose lines executed in any run, is cold
+(GR212): an error path, a feature nobody used, or code the runs missed.
+Cold is not dead: the cold findings are printed after the dead ones
+(KIND is "cold func" or "cold method"), -fail and baselines ignore
+them, and prune removes them only when asked (-kind cold). A function
+of a file no binary instrumented is unknown, not cold: nothing is said
+about it (tests, packages no binary linked or that were built without
+-cover or -coverpkg, files of other platforms). The last line says how
+many live functions ran, how many are cold, how many are unknown, and
+which packages have no coverage data at all. Lines are matched, so the
+data must come from this source: a function that the data places where
+the source has none, a directory that is missing or holds no coverage
+data, or one where a program started but never exited, is an error
+(exit 2).
+
+The -baseline and -coverage paths are relative to the -C directory.
 
 The -fail flag makes dead exit 1 when something is dead (with
 -baseline, something the baseline does not accept); otherwise it exits

@@ -18,6 +18,7 @@ import (
 
 	"github.com/goremover/goremover/internal/coverage"
 	"github.com/goremover/goremover/internal/dead"
+	"github.com/goremover/goremover/internal/index"
 	"github.com/goremover/goremover/internal/report"
 	"github.com/goremover/goremover/internal/target"
 )
@@ -62,14 +63,7 @@ func newDeadExtras(ctx context.Context, cmd *Command, patterns bool) (*deadExtra
 		e.baseline = b
 	}
 	if deadCoverage != "" {
-		var dirs []string
-		for _, d := range strings.Split(deadCoverage, ",") {
-			if d = strings.TrimSpace(d); d == "" {
-				return nil, &UsageError{Cmd: cmd, Msg: fmt.Sprintf("-coverage %q: an empty directory name", deadCoverage)}
-			}
-			dirs = append(dirs, inDir(d))
-		}
-		p, err := coverage.Read(ctx, dirs)
+		p, err := readCoverage(ctx, cmd, deadCoverage, deadFlags.dir)
 		if err != nil {
 			return nil, err
 		}
@@ -80,11 +74,29 @@ func newDeadExtras(ctx context.Context, cmd *Command, patterns bool) (*deadExtra
 
 // inDir returns a file named on the command line as seen from where dead
 // runs: relative to the -C directory, if any.
-func inDir(file string) string {
-	if deadFlags.dir == "" || filepath.IsAbs(file) {
+func inDir(file string) string { return relTo(deadFlags.dir, file) }
+
+func relTo(dir, file string) string {
+	if dir == "" || filepath.IsAbs(file) {
 		return file
 	}
-	return filepath.Join(deadFlags.dir, file)
+	return filepath.Join(dir, file)
+}
+
+// readCoverage reads the coverage data of a -coverage flag's value
+// (directories, comma-separated, relative to dir, the -C flag's), for
+// dead.Result.MarkCold. A command that marks cold code (dead; prune
+// -kind cold) reads it before the load, so that bad input fails fast,
+// and reports a *dead.StaleError of MarkCold with coverageStaleError.
+func readCoverage(ctx context.Context, cmd *Command, value, dir string) (*coverage.Profile, error) {
+	var dirs []string
+	for _, d := range strings.Split(value, ",") {
+		if d = strings.TrimSpace(d); d == "" {
+			return nil, &UsageError{Cmd: cmd, Msg: fmt.Sprintf("-coverage %q: an empty directory name", value)}
+		}
+		dirs = append(dirs, relTo(dir, d))
+	}
+	return coverage.Read(ctx, dirs)
 }
 
 // apply marks cold code (among the findings fs is filtered from by
@@ -95,7 +107,7 @@ func (e *deadExtras) apply(p *deadPrinter, targets []*target.Target, fs []*dead.
 	res := p.res
 	if e.cov != nil {
 		if e.cold, err = res.MarkCold(e.cov); err != nil {
-			return nil, false, p.staleError(err)
+			return nil, false, coverageStaleError(p.printer, deadCoverage, err)
 		}
 		fs = filterFindings(res.Findings, targets)
 	}
@@ -287,21 +299,22 @@ func (e *deadExtras) json() (*deadBaselineJSON, *deadCoverageJSON) {
 	return b, c
 }
 
-// staleError says which functions of the coverage data the source does
-// not have.
-func (p *deadPrinter) staleError(err error) error {
+// coverageStaleError says which functions of the coverage data (the
+// -coverage flag's value) the source does not have, for a
+// *dead.StaleError; it returns other errors as they are.
+func coverageStaleError(printer interface{ Display(index.Pos) string }, value string, err error) error {
 	var se *dead.StaleError
 	if !errors.As(err, &se) {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "-coverage %s: the coverage data does not match the source; rebuild the binaries with 'go build -cover' from this tree and run them again:", deadCoverage)
+	fmt.Fprintf(&b, "-coverage %s: the coverage data does not match the source; rebuild the binaries with 'go build -cover' from this tree and run them again:", value)
 	for i, s := range se.Funcs {
 		if i == 5 {
 			fmt.Fprintf(&b, "\n\tand %d more", len(se.Funcs)-i)
 			break
 		}
-		pos := p.printer.Display(s.Pos)
+		pos := printer.Display(s.Pos)
 		fmt.Fprintf(&b, "\n\t%s: %s: %s", pos[:strings.LastIndex(pos, ":")], s.Name, s.Why)
 	}
 	return errors.New(b.String())
