@@ -140,7 +140,8 @@ func Read(ctx context.Context, dirs []string) (*Profile, error) {
 }
 
 // parseFuncs parses the output of 'go tool covdata func': lines
-// "importpath/file.go:LINE:\tNAME\t\tPERCENT", then a total.
+// "importpath/file.go:LINE:", NAME and PERCENT separated by tabs (one or
+// more), then a total.
 func parseFuncs(out []byte) []Func {
 	var fs []Func
 	for _, l := range strings.Split(string(out), "\n") {
@@ -153,8 +154,12 @@ func parseFuncs(out []byte) []Func {
 		if !ok || err != nil {
 			continue
 		}
-		name, _, _ := strings.Cut(rest, "\t")
-		fs = append(fs, Func{Pkg: path.Dir(file), File: path.Base(file), Line: n, Name: name})
+		// A tabwriter aligns the columns: as many tabs as it takes.
+		f := strings.Fields(rest)
+		if len(f) == 0 {
+			continue
+		}
+		fs = append(fs, Func{Pkg: path.Dir(file), File: path.Base(file), Line: n, Name: f[0]})
 	}
 	return fs
 }

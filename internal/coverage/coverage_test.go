@@ -92,9 +92,13 @@ func TestRead(t *testing.T) {
 }
 
 func TestParseFuncs(t *testing.T) {
-	out := "example.com/m/p/a.go:5:\tT.M\t\t0.0%\nexample.com/m/p/a.go:12:\t*T.N\t\t100.0%\nexample.com/m/main.go:3:\tmain\t\t50.0%\ntotal\t\t\t\t(statements)\t33.3%\n"
+	// The columns are aligned with tabs: a long path or name takes
+	// several.
+	out := "example.com/m/p/a.go:5:\tT.M\t\t0.0%\nexample.com/m/p/a.go:12:\t*T.N\t\t100.0%\nexample.com/m/main.go:3:\tmain\t\t50.0%\n" +
+		"example.com/m/admin.go:221:\t\t\t\t\t\t\t*AdminConfig.newAdminHandler\t\t\t\t\t0.0%\n" +
+		"total\t\t\t\t(statements)\t33.3%\n"
 	got := parseFuncs([]byte(out))
-	want := []Func{{"example.com/m/p", "a.go", 5, "T.M"}, {"example.com/m/p", "a.go", 12, "*T.N"}, {"example.com/m", "main.go", 3, "main"}}
+	want := []Func{{"example.com/m/p", "a.go", 5, "T.M"}, {"example.com/m/p", "a.go", 12, "*T.N"}, {"example.com/m", "main.go", 3, "main"}, {"example.com/m", "admin.go", 221, "*AdminConfig.newAdminHandler"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("parseFuncs = %+v, want %+v", got, want)
 	}
