@@ -40,7 +40,7 @@ type Profile struct {
 type Func struct {
 	Pkg  string // import path
 	File string // base name
-	Line int    // of the function's name
+	Line int    // of its first block: the body's opening brace
 	// Name is "F", "T.M" or "*T.M"; a method of a generic type has no
 	// receiver ("M").
 	Name string
