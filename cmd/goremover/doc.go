@@ -24,7 +24,7 @@
 //
 //	targets     target syntax
 //	platforms   build configurations and the platforms of a reference
-//	rules       the 41 rules of doctor and dead, GR100 to GR211 ('goremover help GR101' prints one)
+//	rules       the 42 rules of doctor and dead, GR100 to GR212 ('goremover help GR101' prints one)
 //
 // Use "goremover help <topic>" for more information about that topic.
 //
@@ -362,7 +362,7 @@
 //
 // Usage:
 //
-//	goremover dead [-C dir] [-json] [-sarif] [-api auto|on|off] [-test=false] [-tags list] [-platforms list] [-v] [-why symbol] [-generated] [-fail] [pattern...]
+//	goremover dead [-C dir] [-json] [-sarif] [-api auto|on|off] [-test=false] [-tags list] [-platforms list] [-v] [-why symbol] [-generated] [-baseline file [-baseline-write]] [-coverage dir,...] [-fail] [pattern...]
 //
 // Dead reports the code of the working set that can go: what no root
 // reaches, in any build configuration. A function that only a
@@ -442,13 +442,56 @@
 // relative to the root of the module that contains them; in a workspace
 // each finding also has "module". The -sarif flag prints a SARIF 2.1.0 log
 // for code scanning. With -why, -json prints {"symbol", "live", "chain":
-// [{"name", "file", "line", "col", "how", "platforms"}]}.
+// [{"name", "file", "line", "col", "how", "platforms"}]}. With -baseline,
+// it has "baseline": {"file", "entries", "accepted", "gone"} (findings
+// left out, entries no longer found) and each dead finding "new": true;
+// with -coverage, "coverage": {"dirs", "runs", "ran", "cold", "unknown",
+// "unknown_packages"}, and the cold findings (status "cold", rule GR212).
 //
-// The -fail flag makes dead exit 1 when something is dead; otherwise it
-// exits 0 whatever it finds. Bad usage or input (an unknown pattern or
-// -why symbol, a module that does not load) exits 2.
+// The -baseline flag names a file of accepted dead findings, so that a
+// gate fails only on new dead code: dead reports, and -fail counts, only
+// the dead findings the file does not accept, and says how many it
+// accepted. With -baseline-write, dead writes the file instead, prints
+// what it wrote, and exits 0: the first time, every dead finding of today;
+// after that, only the entries still found, so that a baseline can only
+// shrink (it names the entries it dropped and the new findings it did not
+// add; delete the file to start again). An entry is a rule and a symbol in
+// the target syntax, package path and name ("GR201",
+// "example.com/m/pay.legacyCharge"; a package's import path for GR207),
+// never a file or a line: moving code does not change it. A file finding
+// stands for its declarations, one entry each, and is accepted when they
+// all are. Uncertain, unexport and cold findings are not recorded. Write
+// the file with the same -api, -test and -generated flags as the gate
+// that reads it, and without patterns. A missing or malformed file is an
+// error at its position (exit 2).
 //
-// 'goremover help GR201' (to GR211) prints each rule's documentation.
+// The -coverage flag takes directories, comma-separated, of coverage data
+// written by binaries built with 'go build -cover' and run with GOCOVERDIR
+// set to one of them (or test binaries run with -test.gocoverdir); the
+// runs' data is merged. A live function or method of a file that those
+// binaries instrumented, none of whose lines executed in any run, is cold
+// (GR212): an error path, a feature nobody used, or code the runs missed.
+// Cold is not dead: the cold findings are printed after the dead ones
+// (KIND is "cold func" or "cold method"), -fail and baselines ignore
+// them, and prune removes them only when asked (-kind cold). A function
+// of a file no binary instrumented is unknown, not cold: nothing is said
+// about it (tests, packages no binary linked or that were built without
+// -cover or -coverpkg, files of other platforms). The last line says how
+// many live functions ran, how many are cold, how many are unknown, and
+// which packages have no coverage data at all. Lines are matched, so the
+// data must come from this source: a function that the data places where
+// the source has none, a directory that is missing or holds no coverage
+// data, or one where a program started but never exited, is an error
+// (exit 2).
+//
+// The -baseline and -coverage paths are relative to the -C directory.
+//
+// The -fail flag makes dead exit 1 when something is dead (with
+// -baseline, something the baseline does not accept); otherwise it exits
+// 0 whatever it finds. Bad usage or input (an unknown pattern or -why
+// symbol, a module that does not load) exits 2.
+//
+// 'goremover help GR201' (to GR212) prints each rule's documentation.
 //
 // The -tags flag sets build tags in every configuration; the -platforms
 // flag limits the GOOS/GOARCH pairs analysed (default: every platform that
@@ -465,6 +508,10 @@
 //	$ goremover dead
 //	$ goremover dead -json ./internal/...
 //	$ goremover dead -why ./internal/pay.Charge
+//	$ goremover dead -baseline dead-baseline.json -baseline-write
+//	$ goremover dead -baseline dead-baseline.json -fail
+//	$ go build -cover -o app ./cmd/app && mkdir cov && GOCOVERDIR=cov ./app ...
+//	$ goremover dead -coverage cov
 //
 // # Find and repair dependency residue in go.mod, go.sum, vendor and go.work
 //
@@ -692,7 +739,7 @@
 // The -platforms flag limits the GOOS/GOARCH pairs (linux/amd64,windows/*);
 // the -tags flag sets tags in every configuration.
 //
-// # The 41 rules of doctor and dead, GR100 to GR211 ('goremover help GR101' prints one)
+// # The 42 rules of doctor and dead, GR100 to GR212 ('goremover help GR101' prints one)
 //
 // Doctor (GR1xx) and dead (GR2xx) report each finding under a stable rule
 // ID. The rules are:
@@ -738,6 +785,7 @@
 //	GR208  warning           file whose declarations are all dead
 //	GR210  info              code only reflection with a computed name can reach
 //	GR211  info              exported identifier only its own package uses
+//	GR212  info              live function that never ran in the coverage runs
 //
 // 'goremover help GRnnn' prints a rule's documentation: what it finds, why
 // it matters, and what -fix does, with an example.
@@ -1286,4 +1334,31 @@
 // package of an application module, or an internal/ package) that only its
 // own package, its in-package tests included, refers to: it could be
 // unexported. Nothing else can break by that.
+//
+// # Live function that never ran in the coverage runs
+//
+// GR212: live function that never ran in the coverage runs
+//
+// Severity: info. Fixable: no. Since: v0.3.0.
+//
+// A function or method that every static rule keeps alive, in a file that
+// the coverage runs instrumented, none of whose statements executed in any
+// of those runs (the data that binaries built with 'go build -cover' write
+// into GOCOVERDIR, read with -coverage). It may be an error path, a
+// feature nobody uses, or code the runs did not exercise: the evidence is
+// only as good as the runs. It is not dead code: it is not counted by
+// -fail or a baseline, and prune removes it only when asked (-kind cold).
+//
+// Functions of files no run instrumented (tests, packages built without
+// -cover or -coverpkg, files of other platforms) are never reported.
+// Lines are matched: the data must come from binaries built from the same
+// source.
+//
+// Before:
+//
+//	func exportLegacyCSV(w io.Writer) error { ... } // called by a flag nobody sets
+//
+// After:
+//
+//	(looked at; removed with prune -kind cold if nobody needs it)
 package main

@@ -18,7 +18,7 @@ import (
 )
 
 var cmdDead = &Command{
-	UsageLine: "goremover dead [-C dir] [-json] [-sarif] [-api auto|on|off] [-test=false] [-tags list] [-platforms list] [-v] [-why symbol] [-generated] [-fail] [pattern...]",
+	UsageLine: "goremover dead [-C dir] [-json] [-sarif] [-api auto|on|off] [-test=false] [-tags list] [-platforms list] [-v] [-why symbol] [-generated] [-baseline file [-baseline-write]] [-coverage dir,...] [-fail] [pattern...]",
 	Short:     "report code that nothing live uses: functions, methods, types, fields, constants, variables, packages, files",
 	Long: `
 Dead reports the code of the working set that can go: what no root
@@ -99,19 +99,66 @@ the modules of a workspace differ; "modules" has each one's. Paths are
 relative to the root of the module that contains them; in a workspace
 each finding also has "module". The -sarif flag prints a SARIF 2.1.0 log
 for code scanning. With -why, -json prints {"symbol", "live", "chain":
-[{"name", "file", "line", "col", "how", "platforms"}]}.
+[{"name", "file", "line", "col", "how", "platforms"}]}. With -baseline,
+it has "baseline": {"file", "entries", "accepted", "gone"} (findings
+left out, entries no longer found) and each dead finding "new": true;
+with -coverage, "coverage": {"dirs", "runs", "ran", "cold", "unknown",
+"unknown_packages"}, and the cold findings (status "cold", rule GR212).
 
-The -fail flag makes dead exit 1 when something is dead; otherwise it
-exits 0 whatever it finds. Bad usage or input (an unknown pattern or
--why symbol, a module that does not load) exits 2.
+The -baseline flag names a file of accepted dead findings, so that a
+gate fails only on new dead code: dead reports, and -fail counts, only
+the dead findings the file does not accept, and says how many it
+accepted. With -baseline-write, dead writes the file instead, prints
+what it wrote, and exits 0: the first time, every dead finding of today;
+after that, only the entries still found, so that a baseline can only
+shrink (it names the entries it dropped and the new findings it did not
+add; delete the file to start again). An entry is a rule and a symbol in
+the target syntax, package path and name ("GR201",
+"example.com/m/pay.legacyCharge"; a package's import path for GR207),
+never a file or a line: moving code does not change it. A file finding
+stands for its declarations, one entry each, and is accepted when they
+all are. Uncertain, unexport and cold findings are not recorded. Write
+the file with the same -api, -test and -generated flags as the gate
+that reads it, and without patterns. A missing or malformed file is an
+error at its position (exit 2).
 
-'goremover help GR201' (to GR211) prints each rule's documentation.
+The -coverage flag takes directories, comma-separated, of coverage data
+written by binaries built with 'go build -cover' and run with GOCOVERDIR
+set to one of them (or test binaries run with -test.gocoverdir); the
+runs' data is merged. A live function or method of a file that those
+binaries instrumented, none of whose lines executed in any run, is cold
+(GR212): an error path, a feature nobody used, or code the runs missed.
+Cold is not dead: the cold findings are printed after the dead ones
+(KIND is "cold func" or "cold method"), -fail and baselines ignore
+them, and prune removes them only when asked (-kind cold). A function
+of a file no binary instrumented is unknown, not cold: nothing is said
+about it (tests, packages no binary linked or that were built without
+-cover or -coverpkg, files of other platforms). The last line says how
+many live functions ran, how many are cold, how many are unknown, and
+which packages have no coverage data at all. Lines are matched, so the
+data must come from this source: a function that the data places where
+the source has none, a directory that is missing or holds no coverage
+data, or one where a program started but never exited, is an error
+(exit 2).
+
+The -baseline and -coverage paths are relative to the -C directory.
+
+The -fail flag makes dead exit 1 when something is dead (with
+-baseline, something the baseline does not accept); otherwise it exits
+0 whatever it finds. Bad usage or input (an unknown pattern or -why
+symbol, a module that does not load) exits 2.
+
+'goremover help GR201' (to GR212) prints each rule's documentation.
 ` + buildFlagsDoc + `
 Example:
 
 	$ goremover dead
 	$ goremover dead -json ./internal/...
 	$ goremover dead -why ./internal/pay.Charge
+	$ goremover dead -baseline dead-baseline.json -baseline-write
+	$ goremover dead -baseline dead-baseline.json -fail
+	$ go build -cover -o app ./cmd/app && mkdir cov && GOCOVERDIR=cov ./app ...
+	$ goremover dead -coverage cov
 `,
 }
 
@@ -123,6 +170,10 @@ var (
 	deadWhy       string
 	deadGenerated bool
 	deadFail      bool
+
+	deadBaseline      string
+	deadBaselineWrite bool
+	deadCoverage      string
 )
 
 func init() {
@@ -135,8 +186,9 @@ func init() {
 	f.StringVar(&deadWhy, "why", "", "print the chain from a root that keeps `symbol` alive")
 	f.BoolVar(&deadGenerated, "generated", false, "report findings in generated files too")
 	f.BoolVar(&deadFail, "fail", false, "exit 1 when something is dead")
-	// -baseline and -coverage are reserved for the baseline of known
-	// findings and coverage data.
+	f.StringVar(&deadBaseline, "baseline", "", "report only dead findings the baseline `file` does not accept")
+	f.BoolVar(&deadBaselineWrite, "baseline-write", false, "write the -baseline file: today's findings, or what is still found of it")
+	f.StringVar(&deadCoverage, "coverage", "", "mark live functions that never ran in the GOCOVERDIR data of `dirs` (comma-separated) as cold")
 	commands = append(commands, cmdDead)
 }
 
@@ -161,11 +213,15 @@ func runDead(ctx context.Context, cmd *Command, args []string) error {
 			return err
 		}
 	}
+	ext, err := newDeadExtras(ctx, cmd, len(args) > 0)
+	if err != nil {
+		return err
+	}
 	sess, err := openSession(ctx, &deadFlags)
 	if err != nil {
 		return err
 	}
-	defer sess.Close(false) // dead writes nothing
+	defer sess.Close(false) // dead writes nothing in the module
 	targets, err := sess.Resolve(specs)
 	if err != nil {
 		return err
@@ -182,11 +238,15 @@ func runDead(ctx context.Context, cmd *Command, args []string) error {
 		}
 	}
 	res := dead.Analyze(sess.X, &dead.Options{API: api, Tests: deadTest, Generated: deadGenerated})
-	p := &deadPrinter{sess: sess, res: res, printer: sess.Printer()}
+	p := &deadPrinter{sess: sess, res: res, printer: sess.Printer(), ext: ext}
 	if why != nil {
 		return p.why(why)
 	}
 	fs := filterFindings(res.Findings, targets)
+	fs, done, err := ext.apply(p, targets, fs)
+	if done || err != nil {
+		return err
+	}
 	switch {
 	case deadFlags.json:
 		err = p.json(fs)
@@ -243,6 +303,7 @@ type deadPrinter struct {
 	sess    *session.Session
 	res     *dead.Result
 	printer interface{ Display(index.Pos) string }
+	ext     *deadExtras
 }
 
 // workspace reports whether positions carry their module.
@@ -291,14 +352,20 @@ func (p *deadPrinter) text(fs []*dead.Finding) error {
 	for _, m := range p.res.Modules {
 		fmt.Fprintln(&b, p.modeLine(m))
 	}
-	var others []*dead.Finding
+	var others, cold []*dead.Finding
 	counts := map[dead.Status]int{}
 	for _, f := range fs {
 		counts[f.Status]++
-		if f.Status != dead.Dead {
+		switch f.Status {
+		case dead.Dead:
+			b.WriteString(p.line(f))
+		case dead.Cold:
+			cold = append(cold, f)
+		default:
 			others = append(others, f)
-			continue
 		}
+	}
+	for _, f := range cold {
 		b.WriteString(p.line(f))
 	}
 	if deadFlags.verbose {
@@ -310,6 +377,10 @@ func (p *deadPrinter) text(fs []*dead.Finding) error {
 	if counts[dead.Dead] == 0 {
 		summary = "nothing is dead"
 	}
+	summary = p.ext.deadSummary(summary, counts[dead.Dead])
+	if n := counts[dead.Cold]; n > 0 {
+		summary += fmt.Sprintf("; %d cold (live, never ran)", n)
+	}
 	if n := counts[dead.Uncertain]; n > 0 {
 		summary += fmt.Sprintf("; %d uncertain (reachable only through reflection)", n)
 	}
@@ -320,6 +391,7 @@ func (p *deadPrinter) text(fs []*dead.Finding) error {
 		summary += " (-v lists them)"
 	}
 	fmt.Fprintln(&b, summary)
+	b.WriteString(p.ext.trailer(p))
 	_, err := Stdout.Write([]byte(b.String()))
 	return err
 }
@@ -336,8 +408,8 @@ func (p *deadPrinter) line(f *dead.Finding) string {
 		pos = strings.TrimSuffix(pos, ":1:1")
 	}
 	what := string(f.Kind)
-	if f.Status == dead.Uncertain {
-		what = "uncertain " + what
+	if f.Status == dead.Uncertain || f.Status == dead.Cold {
+		what = string(f.Status) + " " + what
 	}
 	if name != "" {
 		what += " " + name
@@ -361,6 +433,8 @@ func message(f *dead.Finding) string {
 		s = what + " is uncertain: " + f.Reason
 	case dead.Unexport:
 		s = what + " is " + f.Reason
+	case dead.Cold:
+		s = what + " is cold: " + f.Reason
 	default:
 		s = what + " is dead: " + f.Reason
 	}
@@ -390,6 +464,7 @@ type jsonFinding struct {
 	Test      bool            `json:"test,omitempty"`
 	Generated bool            `json:"generated,omitempty"`
 	Decls     []string        `json:"decls,omitempty"` // for a file: what it declares
+	New       *bool           `json:"new,omitempty"`   // with -baseline: not accepted by it
 }
 
 func (p *deadPrinter) json(fs []*dead.Finding) error {
@@ -397,7 +472,11 @@ func (p *deadPrinter) json(fs []*dead.Finding) error {
 		Mode     string        `json:"mode"`
 		Modules  []dead.Module `json:"modules"`
 		Findings []jsonFinding `json:"findings"`
+
+		Baseline *deadBaselineJSON `json:"baseline,omitempty"`
+		Coverage *deadCoverageJSON `json:"coverage,omitempty"`
 	}{Modules: p.res.Modules, Findings: []jsonFinding{}}
+	out.Baseline, out.Coverage = p.ext.json()
 	for _, m := range p.res.Modules {
 		switch {
 		case out.Mode == "":
@@ -411,7 +490,7 @@ func (p *deadPrinter) json(fs []*dead.Finding) error {
 			Rule: f.Rule, Severity: report.Lookup(f.Rule).Severity, Message: message(f),
 			File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col,
 			Kind: string(f.Kind), Name: f.Name, Pkg: f.Pkg, Status: f.Status, Reason: f.Reason, Detail: f.Detail,
-			Platforms: f.Platforms, Test: f.Test, Generated: f.Generated,
+			Platforms: f.Platforms, Test: f.Test, Generated: f.Generated, New: p.ext.isNew(f),
 		}
 		if p.workspace() {
 			jf.Module = f.Pos.Module

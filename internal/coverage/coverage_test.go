@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -52,7 +54,52 @@ func TestRead(t *testing.T) {
 	if _, known := p.Ran("example.com/c/other", "x.go", 1, 9); known {
 		t.Error("an uninstrumented file is known")
 	}
+	if !p.Instrumented("example.com/c/pay") || p.Instrumented("example.com/c/other") || p.Instrumented("example.com") {
+		t.Error("Instrumented: wrong packages")
+	}
+	if p.Runs != 1 {
+		t.Errorf("Runs = %d, want 1", p.Runs)
+	}
+	want := map[Func]bool{
+		{Pkg: "example.com/c", File: "main.go", Line: 10, Name: "main"}:   true,
+		{Pkg: "example.com/c/pay", File: "pay.go", Line: 3, Name: "Hot"}:  true,
+		{Pkg: "example.com/c/pay", File: "pay.go", Line: 5, Name: "Cold"}: true,
+	}
+	for _, f := range p.Funcs() {
+		if !want[f] {
+			t.Errorf("unexpected function %+v", f)
+		}
+		delete(want, f)
+	}
+	for f := range want {
+		t.Errorf("missing function %+v", f)
+	}
 	if _, err := Read(context.Background(), []string{t.TempDir()}); err == nil {
 		t.Error("Read of a directory without coverage data: no error")
+	}
+	// A program that started and never exited leaves meta-data only.
+	metaOnly := t.TempDir()
+	ents, _ := os.ReadDir(covdir)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), "covmeta.") {
+			data, _ := os.ReadFile(filepath.Join(covdir, e.Name()))
+			os.WriteFile(filepath.Join(metaOnly, e.Name()), data, 0o644)
+		}
+	}
+	if _, err := Read(context.Background(), []string{metaOnly}); err == nil || !strings.Contains(err.Error(), "has no counters") {
+		t.Errorf("Read of meta-data without counters: %v", err)
+	}
+}
+
+func TestParseFuncs(t *testing.T) {
+	// The columns are aligned with tabs: a long path or name takes
+	// several.
+	out := "example.com/m/p/a.go:5:\tT.M\t\t0.0%\nexample.com/m/p/a.go:12:\t*T.N\t\t100.0%\nexample.com/m/main.go:3:\tmain\t\t50.0%\n" +
+		"example.com/m/admin.go:221:\t\t\t\t\t\t\t*AdminConfig.newAdminHandler\t\t\t\t\t0.0%\n" +
+		"total\t\t\t\t(statements)\t33.3%\n"
+	got := parseFuncs([]byte(out))
+	want := []Func{{"example.com/m/p", "a.go", 5, "T.M"}, {"example.com/m/p", "a.go", 12, "*T.N"}, {"example.com/m", "main.go", 3, "main"}, {"example.com/m", "admin.go", 221, "*AdminConfig.newAdminHandler"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("parseFuncs = %+v, want %+v", got, want)
 	}
 }
