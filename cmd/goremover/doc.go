@@ -391,9 +391,9 @@
 // NAME is the declaration's name in its package (T.M for a method or
 // field), and PLATFORMS the configurations that compile its file when that
 // is not every one. A package that no root links is reported once, not
-// declaration by declaration; so is a file whose declarations are all dead
-// (and that holds no init, blank import, import "C", //go:generate or
-// //go:embed line). Members of a dead type go with it. A declaration of a
+// declaration by declaration, at line 1 of its first file; so is a file
+// whose declarations are all dead (and that holds no init, blank import,
+// import "C", //go:generate or //go:embed line), at its line 1. Members of a dead type go with it. A declaration of a
 // generated file (// Code generated ... DO NOT EDIT.) is not reported
 // unless the -generated flag is given.
 //
