@@ -10,9 +10,13 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
+
+	"github.com/goremover/goremover/internal/buildcfg"
 
 	"golang.org/x/tools/go/packages"
 )
@@ -56,10 +60,14 @@ func (d *DepPackage) ImportPos(path string) (file string, line, col int) {
 	return findImport(d.Path, d.GoFiles, d.Dir, path)
 }
 
-// DepGraph returns the packages of other modules in the host build of
-// the working set, tests included, by import path: one go list. The
-// packages named by extra (imported only by files of other
-// configurations) are loaded too, with what they import on the host.
+// DepGraph returns the packages of other modules in the build of the
+// working set, tests included, by import path. As for go mod tidy and go
+// mod why, a dependency's imports are those of every build
+// configuration (its files for other platforms or tags too, but for
+// //go:build ignore ones), and what they import is loaded in turn: one
+// go list, and one more per round of packages only other
+// configurations import. The packages named by extra (imported only by
+// working-set files of other configurations) are loaded too.
 func DepGraph(ctx context.Context, ws *WorkingSet, opts *Options, extra ...string) (map[string]*DepPackage, error) {
 	cfg := packagesConfig(ctx, ws, opts, packages.NeedName|packages.NeedImports|packages.NeedDeps|packages.NeedModule|packages.NeedFiles, true)
 	var patterns []string
@@ -70,36 +78,105 @@ func DepGraph(ctx context.Context, ws *WorkingSet, opts *Options, extra ...strin
 	if err != nil {
 		return nil, packagesError(err)
 	}
-	if len(extra) > 0 {
-		cfg.Tests = false
-		// A package that does not load on the host (golang.org/x/sys/windows
-		// on linux) is listed with its errors: what it imports is
-		// still known.
-		more, err := packages.Load(cfg, extra...)
-		if err == nil {
-			pkgs = append(pkgs, more...)
-		}
-	}
 	main := map[string]bool{}
 	for _, m := range ws.Modules {
 		main[m.Path] = true
 	}
 	out := map[string]*DepPackage{}
-	packages.Visit(pkgs, nil, func(p *packages.Package) {
-		if p.Module == nil || main[p.Module.Path] || out[p.PkgPath] != nil {
-			return
+	add := func(pkgs []*packages.Package) {
+		packages.Visit(pkgs, nil, func(p *packages.Package) {
+			if p.Module == nil || main[p.Module.Path] || out[p.PkgPath] != nil {
+				return
+			}
+			d := &DepPackage{Path: p.PkgPath, Module: p.Module.Path, Version: p.Module.Version, Dir: p.Module.Dir, GoFiles: p.GoFiles, ImportModule: map[string]string{}}
+			for path, imp := range p.Imports {
+				d.Imports = append(d.Imports, path)
+				if imp.Module != nil {
+					d.ImportModule[path] = imp.Module.Path
+				}
+			}
+			d.otherImports(p.IgnoredFiles)
+			sort.Strings(d.Imports)
+			out[p.PkgPath] = d
+		})
+	}
+	add(pkgs)
+	// A package that does not load on the host (golang.org/x/sys/windows
+	// on linux) is listed with its errors: what it imports is still
+	// known.
+	cfg.Tests = false
+	want := extra
+	for round := 0; len(want) > 0 && round < 8; round++ {
+		more, err := packages.Load(cfg, want...)
+		if err != nil {
+			break
 		}
-		d := &DepPackage{Path: p.PkgPath, Module: p.Module.Path, Version: p.Module.Version, Dir: p.Module.Dir, GoFiles: p.GoFiles, ImportModule: map[string]string{}}
-		for path, imp := range p.Imports {
-			d.Imports = append(d.Imports, path)
-			if imp.Module != nil {
-				d.ImportModule[path] = imp.Module.Path
+		add(more)
+		seen := map[string]bool{}
+		want = nil
+		for _, d := range out {
+			for _, imp := range d.Imports {
+				if out[imp] == nil && !seen[imp] && !isStdPath(imp) {
+					seen[imp] = true
+					want = append(want, imp)
+				}
 			}
 		}
-		sort.Strings(d.Imports)
-		out[p.PkgPath] = d
-	})
+		sort.Strings(want)
+	}
+	for _, d := range out {
+		for _, imp := range d.Imports {
+			if d.ImportModule[imp] == "" && out[imp] != nil {
+				d.ImportModule[imp] = out[imp].Module
+			}
+		}
+	}
 	return out, nil
+}
+
+// otherImports adds the imports of the package's files that the host
+// build ignores, but for //go:build ignore programs and tests, and keeps
+// those files for ImportPos.
+func (d *DepPackage) otherImports(ignored []string) {
+	have := map[string]bool{}
+	for _, p := range d.Imports {
+		have[p] = true
+	}
+	for _, name := range ignored {
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		fi, err := os.Lstat(name)
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxSource {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		if cons, err := buildcfg.FileConstraint(filepath.Base(name), src); err != nil || cons.Ignore() {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.ImportsOnly)
+		if err != nil {
+			continue
+		}
+		d.GoFiles = append(d.GoFiles, name)
+		for _, s := range f.Imports {
+			p, err := strconv.Unquote(s.Path.Value)
+			if err == nil && p != "C" && !have[p] {
+				have[p] = true
+				d.Imports = append(d.Imports, p)
+			}
+		}
+	}
+}
+
+// isStdPath reports whether an import path is in the standard library
+// (its first element has no dot), or is "C".
+func isStdPath(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return !strings.Contains(first, ".")
 }
 
 // DepImports lists the imports of packages of the modules mods by
