@@ -118,8 +118,18 @@ func Diagnose(ctx context.Context, dir string, opts *DoctorOptions) (*Diagnosis,
 	d.Findings = append(d.Findings, workUnused(ws, dirs)...)
 	if ws.Work != "" && !workBroken(d.Findings) {
 		// What no rule explains, the go command still refuses (GR124).
-		d.Findings = append(d.Findings, workRefused(ctx, ws)...)
+		refused := workRefused(ctx, ws)
+		d.Findings = append(d.Findings, refused...)
+		if len(refused) == 0 {
+			d.Findings = append(d.Findings, staleWorkSum(ctx, ws, dirs)...)
+		}
 	}
+	d.Findings = append(d.Findings, gopathFindings(ctx, ws)...)
+	rfs, err := repoFindings(ws)
+	if err != nil {
+		return nil, err
+	}
+	d.Findings = append(d.Findings, rfs...)
 	report.Sort(d.Findings)
 	return d, nil
 }
@@ -700,7 +710,14 @@ func (c *checkup) checkVendor() {
 		return
 	}
 	if err != nil {
-		c.add(ruleVendorDrift, "vendor/modules.txt", 0, 0, nil, "vendor/ has no modules.txt").Why = "go build fails: inconsistent vendoring; run 'go mod vendor'"
+		// GOPATH-mode vendoring (GR163): from go 1.14 on, go build
+		// uses vendor/ by default and refuses it without modules.txt.
+		f := c.add(ruleVendorGOPATH, "vendor", 0, 0, nil, "vendor/ has no modules.txt: it was written for GOPATH mode, not by go mod vendor")
+		f.Why = "go build fails: inconsistent vendoring; run 'go mod vendor'"
+		if c.m.File.Go == nil || compareGo(c.m.File.Go.Version, "1.14") < 0 {
+			f.Severity = report.Warning
+			f.Why = "module mode ignores it unless -mod=vendor is given; run 'go mod vendor' or delete it"
+		}
 		return
 	}
 	vm := ParseVendor(txt)
@@ -772,6 +789,7 @@ func (c *checkup) checkVendor() {
 		}
 	}
 	c.checkVendoredPackages(vdir, vm)
+	c.checkVendorFiles(vdir, vm)
 }
 
 // checkVendoredPackages reports listed packages that no import reaches
