@@ -59,8 +59,10 @@ func gopathFindings(ctx context.Context, ws *load.WorkingSet) []*report.Finding 
 		}
 		return fmt.Sprintf("GO111MODULE=auto %s: GOPATH mode comes back wherever no go.mod is found", where)
 	}
-	env, inEnv := os.LookupEnv("GO111MODULE")
-	if inEnv && (env == "off" || env == "auto") {
+	// An empty GO111MODULE is unset, to the go command.
+	env := os.Getenv("GO111MODULE")
+	inEnv := env != ""
+	if env == "off" || env == "auto" {
 		out = append(out, &report.Finding{
 			Rule: ruleGOPATHMode.ID, Severity: ruleGOPATHMode.Severity,
 			Message: mode(env, "in the environment"),
@@ -271,7 +273,7 @@ func repoFindings(ws *load.WorkingSet) ([]*report.Finding, error) {
 				f.Fixable, f.Fix = true, fixDelete{paths: []string{file}}
 				f.Why = "go.mod says what the build uses; tools that still read it (vulnerability scanners, bots) report versions the build does not use"
 			} else {
-				f.Why = "no module holds it; tools that still read it report versions no build uses"
+				f.Why = "it is outside the working set's modules, so -fix leaves it; tools that still read it report versions no build uses"
 			}
 			out = append(out, f)
 		}
