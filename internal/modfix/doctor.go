@@ -124,8 +124,9 @@ func Diagnose(ctx context.Context, dir string, opts *DoctorOptions) (*Diagnosis,
 			d.Findings = append(d.Findings, staleWorkSum(ctx, ws, dirs)...)
 		}
 	}
-	d.Findings = append(d.Findings, gopathFindings(ctx, ws)...)
-	rfs, err := repoFindings(ws)
+	goenv, gopath := goEnvVars(ctx)
+	d.Findings = append(d.Findings, gopathFindings(ws, goenv, gopath)...)
+	rfs, err := repoFindings(ws, append(filepath.SplitList(gopath), cache))
 	if err != nil {
 		return nil, err
 	}
@@ -805,34 +806,49 @@ func (c *checkup) checkVendoredPackages(vdir string, vm []*VendorModule) {
 			n++
 		}
 	}
+	// The queue holds vendored packages, and packages of the module that
+	// the scan skips but an import reaches by path (a testdata package a
+	// test imports): their imports count too, as go mod vendor sees them.
 	reached := map[string]bool{}
+	scanned := map[string]bool{}
+	for abs := range c.tree.files {
+		scanned[filepath.Dir(abs)] = true
+	}
 	var queue []string
-	for _, src := range c.sortedSources() {
-		for _, p := range importsOf(src.data) {
-			if _, ok := listed[p]; ok && !reached[p] {
-				reached[p] = true
-				queue = append(queue, p)
+	visit := func(imports []string) {
+		for _, q := range imports {
+			if reached[q] {
+				continue
+			}
+			if _, ok := listed[q]; ok {
+				reached[q] = true
+				queue = append(queue, q)
+			} else if ownedBy(c.ws, q) == c.m.Path && !scanned[c.localDir(q)] {
+				reached[q] = true
+				queue = append(queue, q)
 			}
 		}
+	}
+	for _, src := range c.sortedSources() {
+		visit(importsOf(src.data))
 	}
 	for len(queue) > 0 {
 		p := queue[0]
 		queue = queue[1:]
-		ents, _ := os.ReadDir(filepath.Join(vdir, filepath.FromSlash(p)))
+		dir := filepath.Join(vdir, filepath.FromSlash(p))
+		if _, ok := listed[p]; !ok {
+			dir = c.localDir(p)
+		}
+		ents, _ := os.ReadDir(dir)
 		for _, e := range ents {
 			if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") {
 				continue
 			}
-			data, err := os.ReadFile(filepath.Join(vdir, filepath.FromSlash(p), e.Name()))
+			data, err := os.ReadFile(filepath.Join(dir, e.Name()))
 			if err != nil {
 				continue
 			}
-			for _, q := range importsOf(data) {
-				if _, ok := listed[q]; ok && !reached[q] {
-					reached[q] = true
-					queue = append(queue, q)
-				}
-			}
+			visit(importsOf(data))
 		}
 	}
 	var unused []string
@@ -845,6 +861,12 @@ func (c *checkup) checkVendoredPackages(vdir string, vm []*VendorModule) {
 	for _, p := range unused {
 		c.add(ruleVendorPkg, "vendor/modules.txt", listed[p], 1, nil, "vendored package %s is imported by no package", p)
 	}
+}
+
+// localDir returns the directory of package p of the module.
+func (c *checkup) localDir(p string) string {
+	rel := strings.TrimPrefix(strings.TrimPrefix(p, c.m.Path), "/")
+	return filepath.Join(c.m.Dir, filepath.FromSlash(rel))
 }
 
 // compareGo compares Go versions "1.22", "1.22.3" numerically (release

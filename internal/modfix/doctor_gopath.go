@@ -50,8 +50,7 @@ func goEnvVars(ctx context.Context) (goenv, gopath string) {
 // gopathFindings reports GO111MODULE=off or auto (GR190) and modules of
 // the working set, or their requirements, that a directory under
 // GOPATH/src shadows in GOPATH mode (GR191).
-func gopathFindings(ctx context.Context, ws *load.WorkingSet) []*report.Finding {
-	goenv, gopath := goEnvVars(ctx)
+func gopathFindings(ws *load.WorkingSet, goenv, gopath string) []*report.Finding {
 	var out []*report.Finding
 	mode := func(v, where string) string {
 		if v == "off" {
@@ -168,10 +167,21 @@ var legacyManifests = map[string]string{
 // name starts with . or _, hold no package: inside a module they are not
 // residue, and outside one nothing builds them either, so the walk skips
 // them (a vendor directory inside a module is reported first).
-func repoFindings(ws *load.WorkingSet) ([]*report.Finding, error) {
+//
+// The walk does not enter another repository (a directory with its own
+// .git, say: a version control root may be a home directory), nor the
+// directories of skip (GOPATH entries and the module cache, which hold
+// other people's code).
+func repoFindings(ws *load.WorkingSet, skip []string) ([]*report.Finding, error) {
 	root := load.VCSRoot(ws.Root)
 	if root == "" {
 		root = ws.Root
+	}
+	skipDir := map[string]bool{}
+	for _, d := range skip {
+		if d != "" && filepath.IsAbs(d) {
+			skipDir[filepath.Clean(d)] = true
+		}
 	}
 	wsDirs := map[string]*load.Module{}
 	for i := range ws.Modules {
@@ -199,7 +209,7 @@ func repoFindings(ws *load.WorkingSet) ([]*report.Finding, error) {
 			return nil
 		}
 		name := e.Name()
-		if p != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata") {
+		if p != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || skipDir[p] || isRepo(p)) {
 			return filepath.SkipDir
 		}
 		parent := ""
@@ -247,14 +257,15 @@ func repoFindings(ws *load.WorkingSet) ([]*report.Finding, error) {
 			file := filepath.Join(p, goFiles[0])
 			line, col := packageClause(file)
 			what := fmt.Sprintf("%d Go files", len(goFiles))
+			verb := "belong"
 			if len(goFiles) == 1 {
-				what = "1 Go file"
+				what, verb = "1 Go file", "belongs"
 			}
 			dir := rel(p)
 			out = append(out, &report.Finding{
 				Rule: ruleNoModule.ID, Severity: ruleNoModule.Severity, File: rel(file), Line: line, Col: col, Root: ws.Root,
-				Message: fmt.Sprintf("%s in %s belong to no module: no go.mod in %s or above it in the repository", what, dir, dir),
-				Why:     "no build compiles them in module mode; add them to a module, or remove them",
+				Message: fmt.Sprintf("%s in %s %s to no module: no go.mod in %s or above it in the repository", what, dir, verb, dir),
+				Why:     "no module's build or tests include them (go run file.go alone runs one, with standard-library imports only); add them to a module, or remove them",
 			})
 		}
 		for name, tool := range legacyManifests {
@@ -281,6 +292,16 @@ func repoFindings(ws *load.WorkingSet) ([]*report.Finding, error) {
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
 	return out, err
+}
+
+// isRepo reports whether dir is the root of a repository.
+func isRepo(dir string) bool {
+	for _, v := range []string{".git", ".hg", ".svn", ".bzr"} {
+		if _, err := os.Lstat(filepath.Join(dir, v)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // firstGoFile returns the first .go file found under dir, "" if none.
