@@ -169,9 +169,9 @@ var legacyManifests = map[string]string{
 // them (a vendor directory inside a module is reported first).
 //
 // The walk does not enter another repository (a directory with its own
-// .git, say: a version control root may be a home directory), nor the
-// directories of skip (GOPATH entries and the module cache, which hold
-// other people's code).
+// .git, say: a version control root may be a home directory), nor
+// node_modules, nor the directories of skip (GOPATH entries and the
+// module cache), which hold other people's code.
 func repoFindings(ws *load.WorkingSet, skip []string) ([]*report.Finding, error) {
 	root := load.VCSRoot(ws.Root)
 	if root == "" {
@@ -209,7 +209,9 @@ func repoFindings(ws *load.WorkingSet, skip []string) ([]*report.Finding, error)
 			return nil
 		}
 		name := e.Name()
-		if p != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || skipDir[p] || isRepo(p)) {
+		// node_modules holds JavaScript packages, not the repository's Go
+		// code (gopls leaves it out by default too).
+		if p != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata" || name == "node_modules" || skipDir[p] || isRepo(p)) {
 			return filepath.SkipDir
 		}
 		parent := ""

@@ -366,8 +366,9 @@ ignores it. Doctor reports it and never touches GOPATH.
 A directory of the repository holds .go files but has no go.mod in it or
 above it, up to the repository root: in module mode no build compiles
 them (GOPATH mode did). Directories the go command skips (testdata,
-vendor, names starting with . or _) are not checked. Move them into a
-module, or remove them.
+vendor, names starting with . or _) are not checked, nor node_modules,
+another repository inside this one, GOPATH and the module cache. Move
+them into a module, or remove them.
 `,
 	})
 	ruleLegacyManifest = report.Register(&report.Rule{
