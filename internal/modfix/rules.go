@@ -81,7 +81,11 @@ when the module was downloaded).
 go.mod's go line is older than the go line of a module the build
 selects (or its toolchain line is not the one go mod tidy writes): go
 build fails with "updates to go.mod needed", and go mod tidy raises it.
--fix writes the go and toolchain lines go mod tidy writes.
+-fix writes the go and toolchain lines go mod tidy writes. A
+requirement's go line below go 1.21 is advisory: the go command does
+not enforce it, go mod tidy does not raise go.mod's go line for it, and
+doctor does not report it (go 1.15 with a requirement that says go 1.18
+builds).
 `,
 		Before: "go 1.21   (example.com/dep v1.0.0 says go 1.23)",
 		After:  "go 1.23",
