@@ -24,7 +24,7 @@
 //
 //	targets     target syntax
 //	platforms   build configurations and the platforms of a reference
-//	rules       the 42 rules of doctor and dead, GR100 to GR212 ('goremover help GR101' prints one)
+//	rules       the 49 rules of doctor and dead, GR100 to GR212 ('goremover help GR101' prints one)
 //
 // Use "goremover help <topic>" for more information about that topic.
 //
@@ -522,9 +522,15 @@
 // Doctor checks the working set's module files for what removals leave
 // behind and what breaks builds: requirements no package needs and missing
 // ones, stale and missing go.sum lines, replace and exclude lines that do
-// nothing or point nowhere, go.work use lines without a module, vendor/
-// drift, semantic import versioning problems, several major versions of
-// one module, and module cache content that disagrees with go.sum.
+// nothing or point nowhere, go.work use lines without a module, stale
+// go.work.sum lines, vendor/ drift and files in vendor/ that go mod vendor
+// does not write, semantic import versioning problems, several major
+// versions of one module, module cache content that disagrees with go.sum,
+// and what GOPATH mode left behind: GO111MODULE=off or auto, copies of the
+// modules under GOPATH/src, Go files of the repository that no module
+// holds, vendor directories only GOPATH mode reads, and dep, glide and
+// godep manifests. The environment, the go env file and GOPATH are read,
+// never written: their findings are only reported.
 //
 // Each finding has a stable rule ID (GR1xx), a position in go.mod, go.sum,
 // go.work, vendor/modules.txt or a Go file, a severity (error, warning or
@@ -549,7 +555,8 @@
 // lacks a module, the requirement and go.sum rules are skipped and GR100
 // says so. In a workspace, go list -m (which reads go.work and the
 // modules' go.mod files, and writes nothing) says whether the go command
-// accepts the workspace at all (GR124).
+// accepts the workspace at all (GR124), and go mod download, in a scratch
+// copy of the workspace, which go.work.sum lines it needs (GR125).
 //
 // The -json flag prints {"findings": [...]}, info findings included, with
 // rule, severity, message, file, line, col, fixable and why; in a
@@ -739,7 +746,7 @@
 // The -platforms flag limits the GOOS/GOARCH pairs (linux/amd64,windows/*);
 // the -tags flag sets tags in every configuration.
 //
-// # The 42 rules of doctor and dead, GR100 to GR212 ('goremover help GR101' prints one)
+// # The 49 rules of doctor and dead, GR100 to GR212 ('goremover help GR101' prints one)
 //
 // Doctor (GR1xx) and dead (GR2xx) report each finding under a stable rule
 // ID. The rules are:
@@ -762,6 +769,7 @@
 //	GR122  info              workspace module that no other workspace module uses
 //	GR123  error    fixable  go.work uses one directory or one module twice
 //	GR124  error             the go command refuses the workspace
+//	GR125  info     fixable  go.work.sum line no build of the workspace needs
 //	GR130  info     fixable  exclude of a module that is not in the build graph
 //	GR140  info              +incompatible requirement
 //	GR141  warning           import of a /vN package that a module of another major version provides
@@ -771,10 +779,16 @@
 //	GR160  error             vendor/modules.txt disagrees with go.mod
 //	GR161  warning  fixable  vendor directory that nothing uses
 //	GR162  warning           vendored package that no package imports
+//	GR163  error             vendor directory that only GOPATH mode reads
+//	GR164  warning  fixable  file in vendor/ that is not part of a vendored package
 //	GR170  error             module cache content disagrees with go.sum
 //	GR180  warning           retracted module version in the build (-online)
 //	GR181  warning           deprecated module in the build (-online)
 //	GR182  info              newer version of a required module (-online)
+//	GR190  warning           GO111MODULE turns module mode off
+//	GR191  info              module that a copy under GOPATH/src shadows
+//	GR192  warning           Go files of the repository that no module holds
+//	GR193  warning  fixable  dep, glide or godep manifest left in the repository
 //	GR201  warning           function that no root reaches
 //	GR202  warning           method that no root reaches
 //	GR203  warning           type that nothing live uses
@@ -885,7 +899,11 @@
 // go.mod's go line is older than the go line of a module the build
 // selects (or its toolchain line is not the one go mod tidy writes): go
 // build fails with "updates to go.mod needed", and go mod tidy raises it.
-// -fix writes the go and toolchain lines go mod tidy writes.
+// -fix writes the go and toolchain lines go mod tidy writes. A
+// requirement's go line below go 1.21 is advisory: the go command does
+// not enforce it, go mod tidy does not raise go.mod's go line for it, and
+// doctor does not report it (go 1.15 with a requirement that says go 1.18
+// builds).
 //
 // Before:
 //
@@ -1036,6 +1054,20 @@
 // command in the workspace fails the same way. The finding carries the go
 // command's message.
 //
+// # Go.work.sum line no build of the workspace needs
+//
+// GR125: go.work.sum line no build of the workspace needs
+//
+// Severity: info. Fixable: yes (goremover doctor -fix). Since: v0.3.0.
+//
+// The go command writes to go.work.sum the checksums a workspace build
+// needs that no module's go.sum has, and never drops one: removed
+// requirements leave theirs behind, and so does a checksum that a module's
+// go.sum got since. Doctor asks go mod download, offline in a scratch copy
+// of the workspace with an empty go.work.sum, which lines the workspace
+// needs; a line it does not write is stale. Lines of golang.org/toolchain
+// are kept (a toolchain switch needs them). -fix removes the stale lines.
+//
 // # Exclude of a module that is not in the build graph
 //
 // GR130: exclude of a module that is not in the build graph
@@ -1134,6 +1166,42 @@
 // the vendored packages it imports, imports: go mod vendor would not copy
 // it. Run 'go mod vendor'.
 //
+// # Vendor directory that only GOPATH mode reads
+//
+// GR163: vendor directory that only GOPATH mode reads
+//
+// Severity: error. Fixable: no. Since: v0.3.0.
+//
+// A vendor directory written for GOPATH mode (by dep, glide, govendor or
+// by hand): the module root's vendor/ without vendor/modules.txt, which go
+// build refuses from go 1.14 on ("inconsistent vendoring"; run 'go mod
+// vendor'), or a vendor directory below a module root, or in no module,
+// which module mode never reads (a warning: its code builds nowhere).
+//
+// # File in vendor/ that is not part of a vendored package
+//
+// GR164: file in vendor/ that is not part of a vendored package
+//
+// Severity: warning. Fixable: yes (goremover doctor -fix). Since: v0.3.0.
+//
+// A file of vendor/ that go mod vendor does not write: a package
+// vendor/modules.txt does not list (left over from a removed dependency),
+// a test file, go.mod or go.sum of a dependency (go 1.17 on), a file at
+// the top of vendor/ other than modules.txt, or, when the module cache
+// holds the vendored module, a file the module does not have (an editor's
+// backup, say). Kept: the files of listed packages, what their //go:embed
+// lines may name, and the license-like files (LICENSE, NOTICE, ...) of the
+// directories from a package up to its module root. go build never reads
+// the others. -fix deletes them.
+//
+// Before:
+//
+//	vendor/example.com/old/old.go   (example.com/old is no longer in vendor/modules.txt)
+//
+// After:
+//
+//	(the file is gone)
+//
 // # Module cache content disagrees with go.sum
 //
 // GR170: module cache content disagrees with go.sum
@@ -1171,6 +1239,65 @@
 //
 // A newer release of a directly required module exists (found with
 // -online, as go list -m -u does). Doctor reports it and never upgrades.
+//
+// # GO111MODULE turns module mode off
+//
+// GR190: GO111MODULE turns module mode off
+//
+// Severity: warning. Fixable: no. Since: v0.3.0.
+//
+// GO111MODULE=off, in the environment or in the go env file (go env -w
+// writes it; 'go env GOENV' names it), makes the go command ignore go.mod
+// and build in GOPATH mode; GO111MODULE=auto does so wherever no go.mod is
+// found. Modules are on by default since Go 1.16: the setting is residue
+// of the migration. Doctor reports it and never changes the environment
+// or the go env file:
+//
+//	go env -u GO111MODULE
+//
+// # Module that a copy under GOPATH/src shadows
+//
+// GR191: module that a copy under GOPATH/src shadows
+//
+// Severity: info. Fixable: no. Since: v0.3.0.
+//
+// GOPATH/src holds a directory with the path of the main module or of a
+// required module (GOPATH/src/example.com/dep): in GOPATH mode the go
+// command compiles that copy, whatever go.mod requires. Module mode
+// ignores it. Doctor reports it and never touches GOPATH.
+//
+// # Go files of the repository that no module holds
+//
+// GR192: Go files of the repository that no module holds
+//
+// Severity: warning. Fixable: no. Since: v0.3.0.
+//
+// A directory of the repository holds .go files but has no go.mod in it or
+// above it, up to the repository root: in module mode no build compiles
+// them (GOPATH mode did). Directories the go command skips (testdata,
+// vendor, names starting with . or _) are not checked, nor node_modules,
+// another repository inside this one, GOPATH and the module cache. Move
+// them into a module, or remove them.
+//
+// # Dep, glide or godep manifest left in the repository
+//
+// GR193: dep, glide or godep manifest left in the repository
+//
+// Severity: warning. Fixable: yes (goremover doctor -fix). Since: v0.3.0.
+//
+// Gopkg.toml or Gopkg.lock (dep), glide.yaml or glide.lock (glide), or
+// Godeps/Godeps.json (godep): the go command never reads them once go.mod
+// exists, but tools still do (vulnerability scanners and update bots
+// report versions the build does not use). -fix deletes the ones inside a
+// module of the working set; one outside is only reported.
+//
+// Before:
+//
+//	Gopkg.lock   (next to go.mod)
+//
+// After:
+//
+//	(the file is gone)
 //
 // # Function that no root reaches
 //

@@ -29,9 +29,15 @@ var cmdDoctor = &Command{
 Doctor checks the working set's module files for what removals leave
 behind and what breaks builds: requirements no package needs and missing
 ones, stale and missing go.sum lines, replace and exclude lines that do
-nothing or point nowhere, go.work use lines without a module, vendor/
-drift, semantic import versioning problems, several major versions of
-one module, and module cache content that disagrees with go.sum.
+nothing or point nowhere, go.work use lines without a module, stale
+go.work.sum lines, vendor/ drift and files in vendor/ that go mod vendor
+does not write, semantic import versioning problems, several major
+versions of one module, module cache content that disagrees with go.sum,
+and what GOPATH mode left behind: GO111MODULE=off or auto, copies of the
+modules under GOPATH/src, Go files of the repository that no module
+holds, vendor directories only GOPATH mode reads, and dep, glide and
+godep manifests. The environment, the go env file and GOPATH are read,
+never written: their findings are only reported.
 
 Each finding has a stable rule ID (GR1xx), a position in go.mod, go.sum,
 go.work, vendor/modules.txt or a Go file, a severity (error, warning or
@@ -56,7 +62,8 @@ only a //go:build ignore file imports is needed. When the module cache
 lacks a module, the requirement and go.sum rules are skipped and GR100
 says so. In a workspace, go list -m (which reads go.work and the
 modules' go.mod files, and writes nothing) says whether the go command
-accepts the workspace at all (GR124).
+accepts the workspace at all (GR124), and go mod download, in a scratch
+copy of the workspace, which go.work.sum lines it needs (GR125).
 
 The -json flag prints {"findings": [...]}, info findings included, with
 rule, severity, message, file, line, col, fixable and why; in a

@@ -118,8 +118,19 @@ func Diagnose(ctx context.Context, dir string, opts *DoctorOptions) (*Diagnosis,
 	d.Findings = append(d.Findings, workUnused(ws, dirs)...)
 	if ws.Work != "" && !workBroken(d.Findings) {
 		// What no rule explains, the go command still refuses (GR124).
-		d.Findings = append(d.Findings, workRefused(ctx, ws)...)
+		refused := workRefused(ctx, ws)
+		d.Findings = append(d.Findings, refused...)
+		if len(refused) == 0 {
+			d.Findings = append(d.Findings, staleWorkSum(ctx, ws, dirs)...)
+		}
 	}
+	goenv, gopath := goEnvVars(ctx)
+	d.Findings = append(d.Findings, gopathFindings(ws, goenv, gopath)...)
+	rfs, err := repoFindings(ws, append(filepath.SplitList(gopath), cache))
+	if err != nil {
+		return nil, err
+	}
+	d.Findings = append(d.Findings, rfs...)
 	report.Sort(d.Findings)
 	return d, nil
 }
@@ -700,7 +711,14 @@ func (c *checkup) checkVendor() {
 		return
 	}
 	if err != nil {
-		c.add(ruleVendorDrift, "vendor/modules.txt", 0, 0, nil, "vendor/ has no modules.txt").Why = "go build fails: inconsistent vendoring; run 'go mod vendor'"
+		// GOPATH-mode vendoring (GR163): from go 1.14 on, go build
+		// uses vendor/ by default and refuses it without modules.txt.
+		f := c.add(ruleVendorGOPATH, "vendor", 0, 0, nil, "vendor/ has no modules.txt: it was written for GOPATH mode, not by go mod vendor")
+		f.Why = "go build fails: inconsistent vendoring; run 'go mod vendor'"
+		if c.m.File.Go == nil || compareGo(c.m.File.Go.Version, "1.14") < 0 {
+			f.Severity = report.Warning
+			f.Why = "module mode ignores it unless -mod=vendor is given; run 'go mod vendor' or delete it"
+		}
 		return
 	}
 	vm := ParseVendor(txt)
@@ -772,6 +790,7 @@ func (c *checkup) checkVendor() {
 		}
 	}
 	c.checkVendoredPackages(vdir, vm)
+	c.checkVendorFiles(vdir, vm)
 }
 
 // checkVendoredPackages reports listed packages that no import reaches
@@ -787,34 +806,49 @@ func (c *checkup) checkVendoredPackages(vdir string, vm []*VendorModule) {
 			n++
 		}
 	}
+	// The queue holds vendored packages, and packages of the module that
+	// the scan skips but an import reaches by path (a testdata package a
+	// test imports): their imports count too, as go mod vendor sees them.
 	reached := map[string]bool{}
+	scanned := map[string]bool{}
+	for abs := range c.tree.files {
+		scanned[filepath.Dir(abs)] = true
+	}
 	var queue []string
-	for _, src := range c.sortedSources() {
-		for _, p := range importsOf(src.data) {
-			if _, ok := listed[p]; ok && !reached[p] {
-				reached[p] = true
-				queue = append(queue, p)
+	visit := func(imports []string) {
+		for _, q := range imports {
+			if reached[q] {
+				continue
+			}
+			if _, ok := listed[q]; ok {
+				reached[q] = true
+				queue = append(queue, q)
+			} else if ownedBy(c.ws, q) == c.m.Path && !scanned[c.localDir(q)] {
+				reached[q] = true
+				queue = append(queue, q)
 			}
 		}
+	}
+	for _, src := range c.sortedSources() {
+		visit(importsOf(src.data))
 	}
 	for len(queue) > 0 {
 		p := queue[0]
 		queue = queue[1:]
-		ents, _ := os.ReadDir(filepath.Join(vdir, filepath.FromSlash(p)))
+		dir := filepath.Join(vdir, filepath.FromSlash(p))
+		if _, ok := listed[p]; !ok {
+			dir = c.localDir(p)
+		}
+		ents, _ := os.ReadDir(dir)
 		for _, e := range ents {
 			if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") {
 				continue
 			}
-			data, err := os.ReadFile(filepath.Join(vdir, filepath.FromSlash(p), e.Name()))
+			data, err := os.ReadFile(filepath.Join(dir, e.Name()))
 			if err != nil {
 				continue
 			}
-			for _, q := range importsOf(data) {
-				if _, ok := listed[q]; ok && !reached[q] {
-					reached[q] = true
-					queue = append(queue, q)
-				}
-			}
+			visit(importsOf(data))
 		}
 	}
 	var unused []string
@@ -827,6 +861,12 @@ func (c *checkup) checkVendoredPackages(vdir string, vm []*VendorModule) {
 	for _, p := range unused {
 		c.add(ruleVendorPkg, "vendor/modules.txt", listed[p], 1, nil, "vendored package %s is imported by no package", p)
 	}
+}
+
+// localDir returns the directory of package p of the module.
+func (c *checkup) localDir(p string) string {
+	rel := strings.TrimPrefix(strings.TrimPrefix(p, c.m.Path), "/")
+	return filepath.Join(c.m.Dir, filepath.FromSlash(rel))
 }
 
 // compareGo compares Go versions "1.22", "1.22.3" numerically (release

@@ -5,14 +5,19 @@ package modfix
 // and a workspace the go command refuses.
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/goremover/goremover/internal/gocmd"
 	"github.com/goremover/goremover/internal/load"
+	"github.com/goremover/goremover/internal/progress"
 	"github.com/goremover/goremover/internal/report"
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
@@ -251,4 +256,163 @@ func workRefused(ctx context.Context, ws *load.WorkingSet) []*report.Finding {
 		Message: "the go command refuses the workspace: " + strings.Join(lines, " "),
 		Why:     "every go command in the workspace fails",
 	}}
+}
+
+// fixWorkSum drops lines of go.work.sum.
+type fixWorkSum struct {
+	key  string // a checksum line, or
+	line int    // a repeated line
+}
+
+// staleWorkSum reports go.work.sum lines that no build of the workspace
+// needs (GR125). Which ones it needs is the go command's answer: in a
+// scratch copy of the workspace (go.work, and each module's go.mod, go.sum
+// and Go files) with an empty go.work.sum, go mod download, offline,
+// writes to go.work.sum the checksums that the modules' go.sum files lack
+// and the workspace's packages and their tests need. A user's line that
+// it does not write is stale: a module no longer in the workspace graph,
+// or a checksum a module's go.sum now has. Lines of golang.org/toolchain
+// are kept: a toolchain switch needs them, which no build shows.
+func staleWorkSum(ctx context.Context, ws *load.WorkingSet, dirs []*load.Dir) []*report.Finding {
+	sumPath := ws.Work + ".sum"
+	have, err := os.ReadFile(sumPath)
+	if err != nil || len(have) == 0 {
+		return nil
+	}
+	lines, _ := scanSum(have)
+	if len(lines) == 0 {
+		return nil
+	}
+	want, err := workSumNeeded(ctx, ws, dirs)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		msg := err.Error()
+		var ge *GoError
+		if errors.As(err, &ge) {
+			msg = ge.line()
+		}
+		return []*report.Finding{{
+			Rule: ruleOffline.ID, Severity: ruleOffline.Severity, File: "go.work.sum", Root: ws.Root,
+			Message: "go mod download fails offline in the workspace: " + msg,
+			Why:     "go.work.sum lines were not checked (GR125); run 'go mod download'",
+		}}
+	}
+	var out []*report.Finding
+	add := func(l SumLine, fix fixWorkSum, format string, args ...any) {
+		out = append(out, &report.Finding{
+			Rule: ruleStaleWorkSum.ID, Severity: ruleStaleWorkSum.Severity, File: "go.work.sum", Line: l.Line, Col: 1, Root: ws.Root,
+			Message: fmt.Sprintf(format, args...), Fixable: true, Fix: fix,
+		})
+	}
+	first := map[string]int{}
+	for _, l := range lines {
+		if l.Path == "golang.org/toolchain" {
+			continue
+		}
+		if n, dup := first[l.String()]; dup {
+			if want[l.Key()] {
+				add(l, fixWorkSum{line: l.Line}, "%s repeats go.work.sum:%d", l.Key(), n)
+			}
+			continue
+		}
+		first[l.String()] = l.Line
+		if want[l.Key()] {
+			continue
+		}
+		if m := sumHolder(ws, l); m != "" {
+			add(l, fixWorkSum{key: l.Key()}, "%s is in the go.sum of %s, so no build reads it here", l.Key(), m)
+		} else {
+			add(l, fixWorkSum{key: l.Key()}, "%s is not needed by any build of the workspace", l.Key())
+		}
+	}
+	return out
+}
+
+// sumHolder returns the path of a workspace module whose go.sum has line
+// l, or "".
+func sumHolder(ws *load.WorkingSet, l SumLine) string {
+	for i := range ws.Modules {
+		data, err := readSum(&ws.Modules[i])
+		if err != nil {
+			continue
+		}
+		ls, _ := scanSum(data)
+		for _, x := range ls {
+			if x.Key() == l.Key() && x.Hash == l.Hash {
+				return ws.Modules[i].Path
+			}
+		}
+	}
+	return ""
+}
+
+// workSumNeeded returns the keys of the go.work.sum lines go mod download
+// writes in a scratch copy of the workspace whose go.work.sum is empty.
+func workSumNeeded(ctx context.Context, ws *load.WorkingSet, dirs []*load.Dir) (map[string]bool, error) {
+	dir, err := os.MkdirTemp("", "goremover-worksum-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	wf, err := modfile.ParseWork(ws.Work, ws.WorkSum, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range wf.Use {
+		if err := wf.DropUse(u.Path); err != nil {
+			return nil, err
+		}
+	}
+	for i := range ws.Modules {
+		m := &ws.Modules[i]
+		md := filepath.Join(dir, fmt.Sprintf("m%d", i))
+		if err := os.MkdirAll(md, 0o777); err != nil {
+			return nil, err
+		}
+		if err := writeCopy(md, ws, m, m.GoMod, moduleTree(ws, dirs, m, nil), true); err != nil {
+			return nil, err
+		}
+		if err := wf.AddUse(md, ""); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range wf.Replace {
+		if r.New.Version == "" && !filepath.IsAbs(r.New.Path) {
+			abs := filepath.Join(ws.Root, filepath.FromSlash(r.New.Path))
+			if err := wf.AddReplace(r.Old.Path, r.Old.Version, abs, ""); err != nil {
+				return nil, err
+			}
+		}
+	}
+	wf.Cleanup()
+	work := filepath.Join(dir, "go.work")
+	if err := os.WriteFile(work, modfile.Format(wf.Syntax), 0o666); err != nil {
+		return nil, err
+	}
+	progress.Printf(ctx, "asking go mod download which go.work.sum lines the workspace needs (offline, in a scratch copy)")
+	cmd := gocmd.Command(ctx, dir, workEnv(work), "mod", "download")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		msg := stderr.String()
+		if msg == "" {
+			msg = err.Error()
+		}
+		return nil, &GoError{Module: "the workspace", Args: []string{"mod", "download"}, Stderr: msg}
+	}
+	data, err := os.ReadFile(work + ".sum")
+	if err != nil && !os.IsNotExist(err) {
+		return nil, err
+	}
+	want := map[string]bool{}
+	ls, _ := scanSum(data)
+	for _, l := range ls {
+		want[l.Key()] = true
+	}
+	return want, nil
 }

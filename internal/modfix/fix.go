@@ -2,7 +2,9 @@ package modfix
 
 // This file turns doctor's fixable findings into one change (doctor
 // -fix): the lines go mod tidy would write, go.sum as the go command
-// writes it, go.work use lines that point nowhere.
+// writes it, go.work use lines that point nowhere, stale go.work.sum
+// lines, and files no build reads (junk in vendor/, dep and glide
+// manifests).
 
 import (
 	"io/fs"
@@ -36,8 +38,18 @@ func (d *Diagnosis) Fix() (*edit.Set, error) {
 		return per[m]
 	}
 	uses := map[int]bool{}
+	workSumKeys, workSumLines := map[string]bool{}, map[int]bool{}
+	var deletes []string
 	for _, f := range d.Findings {
 		switch x := f.Fix.(type) {
+		case fixWorkSum:
+			if x.key != "" {
+				workSumKeys[x.key] = true
+			} else {
+				workSumLines[x.line] = true
+			}
+		case fixDelete:
+			deletes = append(deletes, x.paths...)
 		case fixGo:
 			get(x.m).goLine = &x
 		case fixRequire:
@@ -153,6 +165,29 @@ func (d *Diagnosis) Fix() (*edit.Set, error) {
 			if err != nil {
 				return nil, err
 			}
+		}
+	}
+	if len(workSumKeys)+len(workSumLines) > 0 {
+		p := d.WS.Work + ".sum"
+		old, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		drop := func(l SumLine) bool { return l.Path != "" && workSumKeys[l.Key()] || workSumLines[l.Line] }
+		if err := set.Add(&edit.File{Path: p, Old: old, New: editSum(old, drop, nil), Mode: edit.ModeOf(p)}); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range deletes {
+		if set.Get(p) != nil {
+			continue // vendor/ deleted whole (GR161)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		if err := set.Add(&edit.File{Path: p, Old: data, Mode: edit.ModeOf(p)}); err != nil {
+			return nil, err
 		}
 	}
 	if len(uses) > 0 {

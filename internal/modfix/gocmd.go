@@ -166,20 +166,27 @@ func newScratch(ws *load.WorkingSet, m *load.Module, goMod []byte, t *tree) (*sc
 		return nil, err
 	}
 	s := &scratch{dir: dir, mod: m.Path}
-	fail := func(err error) (*scratch, error) {
+	if err := writeCopy(dir, ws, m, goMod, t, false); err != nil {
 		s.remove()
 		return nil, err
 	}
-	gm, err := scratchGoMod(ws, m, goMod, t)
+	return s, nil
+}
+
+// writeCopy writes into dir a copy of module m with the given go.mod
+// content and Go files. inWork says the copy is used in a copy of the
+// workspace, whose go.work provides the other workspace modules.
+func writeCopy(dir string, ws *load.WorkingSet, m *load.Module, goMod []byte, t *tree, inWork bool) error {
+	gm, err := scratchGoMod(ws, m, goMod, t, inWork)
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), gm, 0o666); err != nil {
-		return fail(err)
+		return err
 	}
 	if sum, err := os.ReadFile(filepath.Join(m.Dir, "go.sum")); err == nil {
 		if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o666); err != nil {
-			return fail(err)
+			return err
 		}
 	}
 	for abs, src := range t.files {
@@ -189,21 +196,21 @@ func newScratch(ws *load.WorkingSet, m *load.Module, goMod []byte, t *tree) (*sc
 		}
 		p := filepath.Join(dir, rel)
 		if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
-			return fail(err)
+			return err
 		}
 		if err := os.WriteFile(p, src, 0o666); err != nil {
-			return fail(err)
+			return err
 		}
 	}
 	if err := copyImportedDirs(ws, m, dir, t); err != nil {
-		return fail(err)
+		return err
 	}
 	// Only imports that a requirement provides: the package keeps a
 	// requirement that only an ignore file needs, and adds none (go build
 	// never needs one, and go mod tidy would not add it).
 	req, err := modfile.ParseLax("go.mod", goMod, nil)
 	if err != nil {
-		return fail(err)
+		return err
 	}
 	var imps []string
 	for p := range t.ign {
@@ -222,13 +229,13 @@ func newScratch(ws *load.WorkingSet, m *load.Module, goMod []byte, t *tree) (*sc
 		b.WriteString(")\n")
 		d := filepath.Join(dir, ignoreDir)
 		if err := os.MkdirAll(d, 0o777); err != nil {
-			return fail(err)
+			return err
 		}
 		if err := os.WriteFile(filepath.Join(d, "imports.go"), b.Bytes(), 0o666); err != nil {
-			return fail(err)
+			return err
 		}
 	}
-	return s, nil
+	return nil
 }
 
 func (s *scratch) remove() { os.RemoveAll(s.dir) }
@@ -286,13 +293,13 @@ func copyImportedDirs(ws *load.WorkingSet, m *load.Module, dir string, t *tree) 
 // in a workspace, a replace by its directory for each other workspace
 // module that m's files import but m does not require, so that the go
 // command outside the workspace finds it as the workspace build does.
-func scratchGoMod(ws *load.WorkingSet, m *load.Module, goMod []byte, t *tree) ([]byte, error) {
+func scratchGoMod(ws *load.WorkingSet, m *load.Module, goMod []byte, t *tree, inWork bool) ([]byte, error) {
 	f, err := modfile.Parse(filepath.Join(m.Dir, "go.mod"), goMod, nil)
 	if err != nil {
 		return nil, err
 	}
 	changed := false
-	if len(ws.Modules) > 1 {
+	if len(ws.Modules) > 1 && !inWork {
 		known := map[string]bool{}
 		for _, r := range f.Require {
 			known[r.Mod.Path] = true
@@ -364,6 +371,9 @@ func goEnv() []string {
 		// cache, which was checked when the module was downloaded.
 		"GONOSUMDB=*",
 		"GOSUMDB=off",
+		// A GO111MODULE=off or auto of the user's (doctor reports it,
+		// GR190) would turn the module commands off.
+		"GO111MODULE=on",
 	)
 }
 

@@ -81,7 +81,11 @@ when the module was downloaded).
 go.mod's go line is older than the go line of a module the build
 selects (or its toolchain line is not the one go mod tidy writes): go
 build fails with "updates to go.mod needed", and go mod tidy raises it.
--fix writes the go and toolchain lines go mod tidy writes.
+-fix writes the go and toolchain lines go mod tidy writes. A
+requirement's go line below go 1.21 is advisory: the go command does
+not enforce it, go mod tidy does not raise go.mod's go line for it, and
+doctor does not report it (go 1.15 with a requirement that says go 1.18
+builds).
 `,
 		Before: "go 1.21   (example.com/dep v1.0.0 says go 1.23)",
 		After:  "go 1.23",
@@ -192,6 +196,19 @@ command in the workspace fails the same way. The finding carries the go
 command's message.
 `,
 	})
+	ruleStaleWorkSum = report.Register(&report.Rule{
+		ID: "GR125", Name: "StaleGoWorkSum", Title: "go.work.sum line no build of the workspace needs",
+		Severity: report.Info, Fixable: true, Since: "v0.3.0",
+		Text: `
+The go command writes to go.work.sum the checksums a workspace build
+needs that no module's go.sum has, and never drops one: removed
+requirements leave theirs behind, and so does a checksum that a module's
+go.sum got since. Doctor asks go mod download, offline in a scratch copy
+of the workspace with an empty go.work.sum, which lines the workspace
+needs; a line it does not write is stale. Lines of golang.org/toolchain
+are kept (a toolchain switch needs them). -fix removes the stale lines.
+`,
+	})
 	ruleWorkGo = report.Register(&report.Rule{
 		ID: "GR121", Name: "WorkGoVersion", Title: "go or toolchain lines disagree across the workspace",
 		Severity: report.Warning, Since: "v0.2.0",
@@ -284,6 +301,34 @@ the vendored packages it imports, imports: go mod vendor would not copy
 it. Run 'go mod vendor'.
 `,
 	})
+	ruleVendorGOPATH = report.Register(&report.Rule{
+		ID: "GR163", Name: "GOPATHVendor", Title: "vendor directory that only GOPATH mode reads",
+		Severity: report.Error, Since: "v0.3.0",
+		Text: `
+A vendor directory written for GOPATH mode (by dep, glide, govendor or
+by hand): the module root's vendor/ without vendor/modules.txt, which go
+build refuses from go 1.14 on ("inconsistent vendoring"; run 'go mod
+vendor'), or a vendor directory below a module root, or in no module,
+which module mode never reads (a warning: its code builds nowhere).
+`,
+	})
+	ruleVendorJunk = report.Register(&report.Rule{
+		ID: "GR164", Name: "VendorJunk", Title: "file in vendor/ that is not part of a vendored package",
+		Severity: report.Warning, Fixable: true, Since: "v0.3.0",
+		Text: `
+A file of vendor/ that go mod vendor does not write: a package
+vendor/modules.txt does not list (left over from a removed dependency),
+a test file, go.mod or go.sum of a dependency (go 1.17 on), a file at
+the top of vendor/ other than modules.txt, or, when the module cache
+holds the vendored module, a file the module does not have (an editor's
+backup, say). Kept: the files of listed packages, what their //go:embed
+lines may name, and the license-like files (LICENSE, NOTICE, ...) of the
+directories from a package up to its module root. go build never reads
+the others. -fix deletes them.
+`,
+		Before: "vendor/example.com/old/old.go   (example.com/old is no longer in vendor/modules.txt)",
+		After:  "(the file is gone)",
+	})
 	ruleCacheSum = report.Register(&report.Rule{
 		ID: "GR170", Name: "ModuleCacheMismatch", Title: "module cache content disagrees with go.sum",
 		Severity: report.Error, Since: "v0.2.0",
@@ -293,6 +338,55 @@ the go.sum line (what 'go mod verify' checks): the cache was modified
 after download, or go.sum is wrong. Run 'go clean -modcache' or check
 go.sum against the checksum database.
 `,
+	})
+	ruleGOPATHMode = report.Register(&report.Rule{
+		ID: "GR190", Name: "GOPATHModeEnabled", Title: "GO111MODULE turns module mode off",
+		Severity: report.Warning, Since: "v0.3.0",
+		Text: `
+GO111MODULE=off, in the environment or in the go env file (go env -w
+writes it; 'go env GOENV' names it), makes the go command ignore go.mod
+and build in GOPATH mode; GO111MODULE=auto does so wherever no go.mod is
+found. Modules are on by default since Go 1.16: the setting is residue
+of the migration. Doctor reports it and never changes the environment
+or the go env file:
+
+	go env -u GO111MODULE
+`,
+	})
+	ruleGOPATHShadow = report.Register(&report.Rule{
+		ID: "GR191", Name: "ShadowedByGOPATH", Title: "module that a copy under GOPATH/src shadows",
+		Severity: report.Info, Since: "v0.3.0",
+		Text: `
+GOPATH/src holds a directory with the path of the main module or of a
+required module (GOPATH/src/example.com/dep): in GOPATH mode the go
+command compiles that copy, whatever go.mod requires. Module mode
+ignores it. Doctor reports it and never touches GOPATH.
+`,
+	})
+	ruleNoModule = report.Register(&report.Rule{
+		ID: "GR192", Name: "GoFilesOutsideModule", Title: "Go files of the repository that no module holds",
+		Severity: report.Warning, Since: "v0.3.0",
+		Text: `
+A directory of the repository holds .go files but has no go.mod in it or
+above it, up to the repository root: in module mode no build compiles
+them (GOPATH mode did). Directories the go command skips (testdata,
+vendor, names starting with . or _) are not checked, nor node_modules,
+another repository inside this one, GOPATH and the module cache. Move
+them into a module, or remove them.
+`,
+	})
+	ruleLegacyManifest = report.Register(&report.Rule{
+		ID: "GR193", Name: "LegacyDependencyManifest", Title: "dep, glide or godep manifest left in the repository",
+		Severity: report.Warning, Fixable: true, Since: "v0.3.0",
+		Text: `
+Gopkg.toml or Gopkg.lock (dep), glide.yaml or glide.lock (glide), or
+Godeps/Godeps.json (godep): the go command never reads them once go.mod
+exists, but tools still do (vulnerability scanners and update bots
+report versions the build does not use). -fix deletes the ones inside a
+module of the working set; one outside is only reported.
+`,
+		Before: "Gopkg.lock   (next to go.mod)",
+		After:  "(the file is gone)",
 	})
 	ruleRetracted = report.Register(&report.Rule{
 		ID: "GR180", Name: "RetractedVersion", Title: "retracted module version in the build",

@@ -201,7 +201,10 @@ func Text(w io.Writer, fs []*Finding, display func(*Finding) string) error {
 		if f.Fixable {
 			fix = " (fixable)"
 		}
-		fmt.Fprintf(&b, "%s: %s %s: %s%s\n", pos, f.Rule, f.Severity, f.Message, fix)
+		if pos != "" {
+			pos += ": "
+		}
+		fmt.Fprintf(&b, "%s%s %s: %s%s\n", pos, f.Rule, f.Severity, f.Message, fix)
 		if f.Why != "" {
 			fmt.Fprintf(&b, "\t%s\n", f.Why)
 		}

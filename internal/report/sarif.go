@@ -131,6 +131,16 @@ func SARIF(w io.Writer, fs []*Finding, version, root string) error {
 		if f.Line > 0 {
 			loc.Region = &sarifRegion{StartLine: f.Line, StartColumn: f.Col}
 		}
+		locs := []sarifLocation{{PhysicalLocation: loc}}
+		switch {
+		case f.File == "":
+			// A finding about the environment has no place in a file.
+			locs = []sarifLocation{}
+		case filepath.IsAbs(filepath.FromSlash(f.File)):
+			// A file outside the repository (the go env file).
+			// fileURI makes a directory URI: drop its two slashes.
+			locs[0].PhysicalLocation.ArtifactLocation = sarifArtifact{URI: strings.TrimSuffix(fileURI(f.File), "//")}
+		}
 		msg := f.Message
 		if f.Why != "" {
 			msg += ". " + f.Why
@@ -140,7 +150,7 @@ func SARIF(w io.Writer, fs []*Finding, version, root string) error {
 			RuleIndex:           index[f.Rule],
 			Level:               level(f.Severity),
 			Message:             sarifMessage{Text: msg},
-			Locations:           []sarifLocation{{PhysicalLocation: loc}},
+			Locations:           locs,
 			PartialFingerprints: map[string]string{"goremover/v1": f.Rule + ":" + uri + ":" + f.Message},
 		})
 	}
