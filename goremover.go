@@ -280,13 +280,10 @@ func (s *Session) Remove(ctx context.Context, targets []string, opts *RemoveOpti
 	if rem.Set.Len() == 0 {
 		return nil, errors.New("goremover: nothing to remove")
 	}
-	c := &session.Change{WS: s.s.WS, Cwd: s.s.Cwd, Set: rem.Set, Meta: txn.Meta{Command: "rm", Targets: targets}, DryRun: opts.DryRun, Checked: string(mode)}
-	if !opts.DryRun {
-		if c.Verify, err = s.s.Verifier(ctx, rem.Set, mode); err != nil {
-			return nil, err
-		}
+	a, err := s.s.ApplyVerified(ctx, rem.Set, txn.Meta{Command: "rm", Targets: targets}, opts.DryRun, mode)
+	if a == nil && err != nil {
+		return nil, err // nothing was written
 	}
-	a, err := session.Apply(ctx, c)
 	if a != nil {
 		r.Snapshot, r.Verified, r.Diff = a.Snapshot, a.Verified, a.Diff
 		for _, f := range a.Files {

@@ -1,0 +1,459 @@
+package cli
+
+// This file is goremover prune: what 'goremover dead' finds, selected by
+// kind and pattern, removed by session.Prune's computation and applied
+// through the path rm takes (one snapshot, verification inside the
+// transaction, rollback on failure).
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/goremover/goremover/internal/dead"
+	"github.com/goremover/goremover/internal/index"
+	"github.com/goremover/goremover/internal/report"
+	"github.com/goremover/goremover/internal/session"
+	"github.com/goremover/goremover/internal/target"
+	"github.com/goremover/goremover/internal/txn"
+	"github.com/goremover/goremover/internal/verify"
+)
+
+var cmdPrune = &Command{
+	UsageLine: "goremover prune [-C dir] [-n] [-json] [-kind list] [-verify mode] [-api auto|on|off] [-test=false] [-generated] [-tags list] [-platforms list] [-v] [pattern...]",
+	Short:     "remove what 'goremover dead' reports, atomically and verified",
+	Long: `
+Prune removes the dead code of the working set, as 'goremover dead'
+reports it, as one change that is verified and kept as a snapshot, like
+'goremover rm': with each declaration go its orphans, the imports only
+it used, files and directories left empty, and the go.mod requirements
+and go.sum lines no package needs any more.
+
+Removing dead code can make more code dead: a package that only dead
+code imported is no longer linked, and its init and what only that
+reaches go too. Prune analyses the code again as it would be after the
+removal, and adds what the new analysis finds, until it finds nothing
+new: the whole is still one change, one snapshot, one verification, and
+a 'goremover dead' run afterwards finds nothing prune could remove.
+
+Only findings of status dead are removed: not the uncertain ones (what
+only reflection with a computed name may reach) unless the -kind flag
+names them, and never those of exported identifiers that could be
+unexported, which are live. A file whose declarations are all dead is
+deleted once they are removed, unless something else in it stays (a
+package doc comment, a blank import). Members of a dead type go with it.
+
+The -kind flag takes a comma-separated list of finding kinds (func,
+method, type, field, const, var, package, file) and statuses (dead,
+uncertain): a finding is removed when its kind is listed, or no kind
+is, and its status is listed, or it is dead when no status is. -kind
+file selects the declarations of files whose declarations are all dead;
+-kind func selects dead functions, in such files or not.
+
+Patterns (a package, ./internal/..., a symbol, as in 'goremover help
+targets') limit what is removed, not what is analysed: the whole
+working set is always analysed. A type names its methods and fields too.
+
+Some findings cannot be removed, and are skipped with the reason,
+never dropped in silence: one that code that stays still references (a
+skipped finding, a test when -test=false, a generated file), a constant
+whose removal would change the value of another of its group (its iota
+shifts), and one whose removal would edit or delete a generated file
+(// Code generated ... DO NOT EDIT.) unless the -generated flag is
+given. What only a skipped finding uses is skipped too, so the tree is
+never left broken. Prune prints each removed and skipped finding:
+
+	file:line:col: removed KIND NAME: REASON
+	file:line:col: skipped KIND NAME: WHY IT STAYS
+
+then the declarations removed with them that were not findings
+(orphans, the tests named after a removed function), and the files
+changed, the verification and the snapshot, as rm does. A finding of a
+later analysis says "(once the rest is removed)".
+
+The -n flag (or -dry-run) prints the change as a unified diff and writes
+nothing; the skipped findings are printed on standard error.
+
+The -verify flag says how the result is verified: typecheck (the
+default), build or test, as for 'goremover rm'. If verification fails,
+the snapshot is restored, what broke is printed, and prune exits 1.
+'goremover history' lists the change as "prune" and 'goremover rollback'
+restores it.
+
+The -api, -test and -generated flags are those of 'goremover dead': what
+the roots are, and whether generated files are analysed (and, for prune,
+may be edited and deleted).
+
+The -json flag prints the result as JSON, rm's shape with the findings:
+
+	{"snapshot": "20261122T101500Z-3f2a", "removed": ["example.com/m/pay.legacy"],
+	 "files": [{"file": "pay/pay.go", "action": "edit"}], "verified": "typecheck",
+	 "mode": "application", "modules": [{"module": "example.com/m", "mode": "application",
+	   "mains": ["example.com/m/cmd/app"]}],
+	 "pruned": [{"rule": "GR201", "kind": "func", "name": "legacy", "pkg": "example.com/m/pay",
+	   "file": "pay/pay.go", "line": 12, "col": 6, "status": "dead",
+	   "reason": "unreachable from any root", "round": 1}],
+	 "skipped": [{"rule": "GR205", "kind": "const", "name": "B", ..., "skipped":
+	   "removing it would change the value of C (its iota shifts)"}],
+	 "orphans": ["example.com/m/pay.helper"], "rounds": 2}
+
+"removed" names the removed findings as rm names targets; "rounds" is
+the number of analyses run. With nothing to remove, "snapshot" and
+"verified" are empty and "files" is [].
+` + buildFlagsDoc + `
+Prune exits 0 when the change is applied and verified, or when there is
+nothing to remove; 1 when verification failed (the tree is as it was);
+and 2 for bad usage or input (the tree is as it was).
+
+Example:
+
+	$ goremover prune -n
+	$ goremover prune -kind func,method ./internal/...
+`,
+}
+
+var (
+	pruneFlags     buildFlags
+	pruneDryRun    bool
+	pruneKind      string
+	pruneVerify    string
+	pruneAPI       string
+	pruneTest      bool
+	pruneGenerated bool
+)
+
+func init() {
+	cmdPrune.Run = runPrune
+	f := &cmdPrune.Flag
+	addBuildFlags(f, &pruneFlags)
+	f.BoolVar(&pruneDryRun, "n", false, "print the change as a unified diff; write nothing")
+	f.BoolVar(&pruneDryRun, "dry-run", false, "same as -n")
+	f.StringVar(&pruneKind, "kind", "", "comma-separated `list` of kinds and statuses to remove")
+	f.StringVar(&pruneVerify, "verify", "typecheck", "verify with `mode`: typecheck, build or test")
+	f.StringVar(&pruneAPI, "api", "auto", "whether exported API is a root: `auto`, on or off")
+	f.BoolVar(&pruneTest, "test", true, "tests, benchmarks, examples and fuzz targets are roots")
+	f.BoolVar(&pruneGenerated, "generated", false, "analyse, edit and delete generated files too")
+	commands = append(commands, cmdPrune)
+}
+
+// pruneKinds are the values -kind takes: finding kinds, then statuses.
+var pruneKinds = []string{"func", "method", "type", "field", "const", "var", "package", "file", "dead", "uncertain"}
+
+// selection is what -kind and the patterns select.
+type selection struct {
+	kinds    map[index.DeclKind]bool // none: every kind
+	statuses map[dead.Status]bool
+	pkgs     map[string]bool // packages the patterns name; nil: no pattern
+	keys     map[index.Key]bool
+}
+
+func parseKinds(cmd *Command, list string) (*selection, error) {
+	s := &selection{kinds: map[index.DeclKind]bool{}, statuses: map[dead.Status]bool{}}
+	for _, k := range strings.Split(list, ",") {
+		k = strings.TrimSpace(k)
+		switch k {
+		case "":
+		case "dead", "uncertain":
+			s.statuses[dead.Status(k)] = true
+		case "unexport":
+			return nil, &UsageError{Cmd: cmd, Msg: "-kind unexport: those identifiers are live, to unexport, not to remove"}
+		default:
+			found := false
+			for _, v := range pruneKinds {
+				found = found || v == k
+			}
+			if !found {
+				return nil, &UsageError{Cmd: cmd, Msg: fmt.Sprintf("-kind: unknown kind %q (want %s)", k, strings.Join(pruneKinds, ", "))}
+			}
+			s.kinds[index.DeclKind(k)] = true
+		}
+	}
+	if len(s.statuses) == 0 {
+		s.statuses[dead.Dead] = true
+	}
+	return s, nil
+}
+
+// pattern restricts s to the packages and symbols of targets.
+func (s *selection) pattern(targets []*target.Target) {
+	if len(targets) == 0 {
+		return
+	}
+	s.pkgs, s.keys = map[string]bool{}, map[index.Key]bool{}
+	for _, t := range targets {
+		if t.Kind == index.PackageKind {
+			for _, p := range t.Pkgs {
+				s.pkgs[p] = true
+			}
+		}
+		for _, k := range t.Keys {
+			s.keys[k] = true
+		}
+	}
+}
+
+// selects reports whether f is to be removed. A file finding is
+// selected by -kind file, and by a pattern only through its package:
+// otherwise its declarations' findings are asked about one by one.
+func (s *selection) selects(f *dead.Finding) bool {
+	if !s.statuses[f.Status] || len(s.kinds) > 0 && !s.kinds[f.Kind] {
+		return false
+	}
+	if s.pkgs == nil {
+		return true
+	}
+	return s.pkgs[strings.TrimSuffix(f.Pkg, "_test")] || f.Kind != dead.FileKind && s.keys[f.Key]
+}
+
+// pruneResult is prune's JSON output: rm's with the findings.
+type pruneResult struct {
+	applyResult
+	Mode    string         `json:"mode"`
+	Modules []dead.Module  `json:"modules"`
+	Pruned  []pruneFinding `json:"pruned"`
+	Skipped []pruneFinding `json:"skipped"`
+	Orphans []string       `json:"orphans,omitempty"`
+	Rounds  int            `json:"rounds"`
+}
+
+// pruneFinding is a removed or skipped finding in the JSON output.
+type pruneFinding struct {
+	Rule    string      `json:"rule"`
+	Kind    string      `json:"kind"`
+	Name    string      `json:"name"`
+	Pkg     string      `json:"pkg"`
+	Module  string      `json:"module,omitempty"`
+	File    string      `json:"file"`
+	Line    int         `json:"line"`
+	Col     int         `json:"col"`
+	Status  dead.Status `json:"status"`
+	Reason  string      `json:"reason"`
+	Detail  string      `json:"detail,omitempty"`
+	Round   int         `json:"round"`
+	Skipped string      `json:"skipped,omitempty"` // why it stays
+}
+
+func runPrune(ctx context.Context, cmd *Command, args []string) (err error) {
+	mode, err := verify.ParseMode(pruneVerify)
+	if err != nil {
+		return &UsageError{Cmd: cmd, Msg: err.Error()}
+	}
+	api, ok := dead.ParseAPI(pruneAPI)
+	if !ok {
+		return &UsageError{Cmd: cmd, Msg: fmt.Sprintf("-api: unknown value %q (want auto, on or off)", pruneAPI)}
+	}
+	sel, err := parseKinds(cmd, pruneKind)
+	if err != nil {
+		return err
+	}
+	specs, err := session.ParseTargets(args, false)
+	if err != nil {
+		return err
+	}
+	sess, err := openSession(ctx, &pruneFlags)
+	if err != nil {
+		return err
+	}
+	applied := false
+	// On any exit but an applied change, the tree is as prune found it.
+	defer func() { sess.Close(applied) }()
+	targets, err := sess.Resolve(specs)
+	if err != nil {
+		return err
+	}
+	sel.pattern(targets)
+	pr, err := sess.Prune(ctx, &session.PruneOptions{
+		Dead:   dead.Options{API: api, Tests: pruneTest, Generated: pruneGenerated},
+		Select: sel.selects,
+	})
+	if err != nil {
+		return err
+	}
+	dp := &deadPrinter{sess: sess, res: pr.Result, printer: sess.Printer()}
+	res := &pruneResult{applyResult: newApplyResult(), Modules: pr.Result.Modules, Pruned: []pruneFinding{}, Skipped: []pruneFinding{}, Rounds: pr.Rounds}
+	res.Mode = modulesMode(pr.Result.Modules)
+	seen := map[string]bool{}
+	for _, it := range pr.Items {
+		jf := pruneFinding{
+			Rule: it.Rule, Kind: string(it.Kind), Name: it.Name, Pkg: it.Pkg, File: it.Pos.File, Line: it.Pos.Line, Col: it.Pos.Col,
+			Status: it.Status, Reason: it.Reason, Detail: it.Detail, Round: it.Round, Skipped: it.Skip,
+		}
+		if dp.workspace() {
+			jf.Module = it.Pos.Module
+		}
+		if it.Skip != "" {
+			res.Skipped = append(res.Skipped, jf)
+			continue
+		}
+		res.Pruned = append(res.Pruned, jf)
+		if name := keyName(it.Key); !seen[name] {
+			seen[name] = true
+			res.Removed = append(res.Removed, name)
+		}
+	}
+	extra := pruneExtras(pr)
+	for _, it := range extra {
+		res.Orphans = append(res.Orphans, keyName(it.Key))
+	}
+	if pr.Removal == nil || pr.Removal.Set.Len() == 0 {
+		if pruneFlags.json {
+			return printJSON(res)
+		}
+		if pruneDryRun {
+			pruneSkippedStderr(dp, pr)
+			say("nothing to prune")
+			return nil
+		}
+		pruneText(dp, pr, nil)
+		fmt.Fprintln(Stdout, "nothing to prune")
+		return nil
+	}
+	meta := txn.Meta{Command: "prune", Targets: pruneMetaArgs(args)}
+	a, err := applyRemoval(ctx, sess, pr.Removal.Set, meta, pruneDryRun, mode)
+	if err != nil {
+		return err
+	}
+	applied = !pruneDryRun
+	res.set(a, pruneDryRun)
+	switch {
+	case pruneFlags.json:
+		return printJSON(res)
+	case pruneDryRun:
+		pruneSkippedStderr(dp, pr)
+		_, err := io.WriteString(Stdout, a.Diff)
+		return err
+	}
+	pruneText(dp, pr, extra)
+	res.printSummary()
+	return nil
+}
+
+// pruneMetaArgs is what history shows after "prune": the flags that
+// chose what was removed, and the patterns.
+func pruneMetaArgs(args []string) []string {
+	var out []string
+	if pruneKind != "" {
+		out = append(out, "-kind", pruneKind)
+	}
+	if pruneAPI != "auto" {
+		out = append(out, "-api", pruneAPI)
+	}
+	if !pruneTest {
+		out = append(out, "-test=false")
+	}
+	if pruneGenerated {
+		out = append(out, "-generated")
+	}
+	return append(out, args...)
+}
+
+// modulesMode is the mode of the modules, "mixed" if they differ.
+func modulesMode(mods []dead.Module) string {
+	mode := ""
+	for _, m := range mods {
+		switch {
+		case mode == "":
+			mode = string(m.Mode)
+		case mode != string(m.Mode):
+			mode = "mixed"
+		}
+	}
+	return mode
+}
+
+// pruneExtras returns what the removal takes that no finding named:
+// orphans and the tests named after removed declarations.
+func pruneExtras(pr *session.Pruning) []pruneExtra {
+	if pr.Removal == nil {
+		return nil
+	}
+	named := map[index.Key]bool{}
+	for _, it := range pr.Items {
+		if it.Skip == "" {
+			named[it.Key] = true
+		}
+	}
+	var out []pruneExtra
+	for _, it := range pr.Removal.Items {
+		if it.Why == "target" || named[it.Key] {
+			continue
+		}
+		out = append(out, pruneExtra{it.Key, it.Kind, it.Why, it.Pos})
+	}
+	return out
+}
+
+type pruneExtra struct {
+	Key  index.Key
+	Kind index.DeclKind
+	Why  string
+	Pos  index.Pos
+}
+
+// pruneLine formats a removed or skipped finding.
+func pruneLine(dp *deadPrinter, it *session.Pruned) string {
+	pos := dp.printer.Display(it.Pos)
+	name := it.Name
+	if it.Kind == index.PackageKind {
+		pos = strings.TrimSuffix(pos, ":1:1")
+	}
+	what := string(it.Kind)
+	if it.Status == dead.Uncertain {
+		what = "uncertain " + what
+	}
+	if it.Skip != "" {
+		return fmt.Sprintf("%s: skipped %s %s: %s", pos, what, name, it.Skip)
+	}
+	s := fmt.Sprintf("%s: removed %s %s: %s", pos, what, name, it.Reason)
+	if it.Round > 1 {
+		s += " (once the rest is removed)"
+	}
+	return s
+}
+
+// pruneText prints the modes, what goes, what is skipped and what went
+// with it.
+func pruneText(dp *deadPrinter, pr *session.Pruning, extra []pruneExtra) {
+	var b strings.Builder
+	for _, m := range pr.Result.Modules {
+		fmt.Fprintln(&b, dp.modeLine(m))
+	}
+	removed, skipped := 0, 0
+	for _, it := range pr.Items {
+		if it.Skip == "" {
+			removed++
+			fmt.Fprintln(&b, pruneLine(dp, it))
+		}
+	}
+	for _, it := range pr.Items {
+		if it.Skip != "" {
+			skipped++
+			fmt.Fprintln(&b, pruneLine(dp, it))
+		}
+	}
+	for _, e := range extra {
+		why := "orphan: only removed code used it"
+		if e.Why == "test" {
+			why = "a test named after a removed declaration"
+		}
+		fmt.Fprintf(&b, "%s: removed %s %s: %s\n", dp.printer.Display(e.Pos), e.Kind, e.Key.Path, why)
+	}
+	if removed+skipped > 0 {
+		fmt.Fprintf(&b, "%s removed, %d skipped", report.Plural(removed, "finding"), skipped)
+		if pr.Rounds > 1 {
+			fmt.Fprintf(&b, " (%d analyses)", pr.Rounds)
+		}
+		b.WriteString("\n")
+	}
+	io.WriteString(Stdout, b.String())
+}
+
+// pruneSkippedStderr tells, with -n, what stays and why.
+func pruneSkippedStderr(dp *deadPrinter, pr *session.Pruning) {
+	for _, it := range pr.Items {
+		if it.Skip != "" {
+			say(pruneLine(dp, it))
+		}
+	}
+}
