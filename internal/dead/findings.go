@@ -168,7 +168,7 @@ func (a *analysis) declFinding(id int32, d *index.Decl, markers map[string]bool)
 	switch n.state {
 	case uncertain:
 		f.Status, f.Rule = Uncertain, ruleUncertain.ID
-		f.Reason = "reachable only through reflection with a computed name"
+		f.Reason = reflectionOnly + " with a computed name"
 		f.Detail = a.describe(n.cause)
 		return f
 	case live:
@@ -253,14 +253,27 @@ func (a *analysis) unexportFinding(id int32, d *index.Decl, f *Finding) *Finding
 	return f
 }
 
-// describe says where a cause comes from, for a detail.
+// describe says how an uncertain node is reached, for its detail: where
+// values of its type become interface values, or which uncertain code
+// uses it.
 func (a *analysis) describe(c cause) string {
-	s := c.how
-	if c.from >= 0 {
-		s += " in " + a.nodes[c.from].key.Path
+	var s string
+	if rest, ok := strings.CutPrefix(c.how, reflectionOnly+": "); ok {
+		s = rest
+	} else if c.from >= 0 {
+		s = "used by " + a.nodes[c.from].key.Path + ", which only reflection reaches"
+		if p := posString(c); p != "?" {
+			s += ", at " + p
+		}
+		return s
+	} else {
+		s = c.how
 	}
 	if p := posString(c); p != "?" {
 		s += " at " + p
+	}
+	if c.from >= 0 {
+		s += " (in " + a.nodes[c.from].key.Path + ")"
 	}
 	return s
 }
@@ -337,6 +350,7 @@ func (a *analysis) packageFindings() []*Finding {
 			continue
 		}
 		var first *index.File
+		constrained := false
 		platforms := map[string]bool{}
 		for i := range p.Files {
 			f := &p.Files[i]
@@ -346,12 +360,18 @@ func (a *analysis) packageFindings() []*Finding {
 			if first == nil {
 				first = f
 			}
+			if f.Constraint != "" {
+				constrained = true
+			}
 			for _, pl := range f.Platforms {
 				platforms[pl] = true
 			}
 		}
 		if first == nil {
 			continue // only tests or generators
+		}
+		if !a.declares(p) && constrained {
+			continue // a tools.go: blank imports that keep requirements
 		}
 		pls := []string{"all"}
 		if !platforms["all"] {
@@ -383,4 +403,19 @@ func (a *analysis) packageFindings() []*Finding {
 		})
 	}
 	return out
+}
+
+// declares reports whether p declares anything outside its test files.
+func (a *analysis) declares(p *index.Package) bool {
+	for _, d := range p.Decls {
+		if !d.Test {
+			return true
+		}
+	}
+	for _, r := range p.Refs {
+		if !r.Test && (r.Encl.Path == "init" || r.Encl.Path == "_") {
+			return true
+		}
+	}
+	return false
 }

@@ -16,6 +16,9 @@ import (
 
 type state uint8
 
+// reflectionOnly starts the how of an uncertain root (M4).
+const reflectionOnly = "reachable only through reflection"
+
 const (
 	dead state = iota
 	live
@@ -125,7 +128,35 @@ func newAnalysis(x *index.Index, opts *Options) *analysis {
 	for _, p := range x.Packages {
 		a.addRefs(p)
 	}
+	a.linkAliases()
 	return a
+}
+
+// linkAliases gives the methods declared with an alias as receiver
+// (type A = T; func (A) M()) to the aliased type: values of T have them.
+// The alias's declaration refers to T, first.
+func (a *analysis) linkAliases() {
+	for id := range a.nodes {
+		n := &a.nodes[id]
+		if len(n.members) == 0 || len(n.decls) == 0 || !n.decls[0].Alias {
+			continue
+		}
+		target := int32(-1)
+		for _, r := range n.out {
+			if to, ok := a.ids[r.To]; ok && r.Kind == index.Use && len(a.nodes[to].decls) > 0 && a.nodes[to].decls[0].Kind == index.Type && !a.nodes[to].decls[0].Alias {
+				target = to
+				break
+			}
+		}
+		if target < 0 {
+			continue
+		}
+		for _, m := range n.members {
+			a.nodes[m].typ = target
+		}
+		a.nodes[target].members = append(a.nodes[target].members, n.members...)
+		n.members = nil
+	}
 }
 
 // linkMembers ties methods and fields to their types, var and const specs
@@ -287,6 +318,12 @@ func (a *analysis) run() {
 	a.mods = a.modules()
 	a.link()
 	a.roots()
+	// (M3) The standard library and well-known runtimes call these
+	// through type assertions on whatever they are given.
+	for _, name := range index.DynamicMethods() {
+		via, _ := index.DynamicMethod(name)
+		a.invoke(name, cause{from: -1, how: "called through " + via + " by code outside the working set"})
+	}
 	a.drain()
 	// (M4) Exported methods of runtime types that nothing calls, and
 	// what plugin.Lookup with a computed name may find.
@@ -294,7 +331,7 @@ func (a *analysis) run() {
 	for _, m := range a.reflectable {
 		t := a.nodes[m].typ
 		a.mark(m, cause{from: a.nodes[t].rtCause.from, ref: a.nodes[t].rtCause.ref, pos: a.nodes[t].rtCause.pos,
-			how: "reachable only through reflection: its type " + a.nodes[t].key.Path + " becomes an interface value"})
+			how: reflectionOnly + ": values of " + a.nodes[t].key.Path + " become interface values"})
 	}
 	for _, r := range a.guesses {
 		if a.nodes[a.ids[r.Encl]].state == dead {
@@ -387,18 +424,12 @@ func (a *analysis) follow(from int32, r *index.Ref) {
 			return
 		}
 		switch kind {
-		case index.NameMember:
-			// (M5) A template action or reflection on a value of
-			// unknown type.
-			for _, m := range a.membersByName[name] {
-				a.mark(m, c)
-			}
-		case index.NameAssert:
-			// (M5) A type assertion may find the method on any
-			// value; what it finds is then called.
-			for _, m := range a.methodsByQual[name] {
-				a.mark(m, c)
-			}
+		case index.NameMember, index.NameAssert:
+			// (M5) A template action, reflection on a value of
+			// unknown type, or a type assertion to an interface
+			// finds a method of that name on whatever value it is
+			// given: on a runtime type, like an interface call.
+			// (Exported fields of runtime types are live already.)
 			a.invoke(name, c)
 		case index.NameMain:
 			for _, m := range a.mainByName[name] {
@@ -469,7 +500,7 @@ func (a *analysis) runtime(t int32, c cause) {
 					a.mark(m, cause{from: c.from, ref: c.ref, pos: c.pos, how: "its type becomes an interface value, and " + d.Name + " is called through an interface at " + posString(ic)})
 				} else if isExported(d.Name) {
 					if a.phase == uncertain {
-						a.mark(m, cause{from: c.from, ref: c.ref, pos: c.pos, how: "reachable only through reflection"})
+						a.mark(m, cause{from: c.from, ref: c.ref, pos: c.pos, how: reflectionOnly + ": values of " + n.key.Path + " become interface values"})
 					} else {
 						a.reflectable = append(a.reflectable, m)
 					}

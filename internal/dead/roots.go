@@ -137,7 +137,9 @@ func (a *analysis) roots() {
 				// (R2)
 				a.root(d.Key, "its initialiser runs when the package is linked")
 			case d.Test && d.Kind == index.Func && testFunc(d.Name):
-				// (R3)
+				// (R3) Examples without an output comment too:
+				// go test never runs them, but they are the
+				// package's documentation.
 				a.root(d.Key, "a test")
 			case api && !d.Test && d.Recv == "" && isExported(d.Name) && d.Kind != index.Method && d.Kind != index.Field:
 				// (R5)

@@ -56,7 +56,7 @@ func (b *builder) key(obj types.Object) (Key, bool) {
 		obj = obj.Origin()
 		sig := obj.Type().(*types.Signature)
 		if recv := sig.Recv(); recv != nil {
-			name := recvName(recv.Type())
+			name := b.recvName(recv.Type())
 			if name == "" {
 				return Key{}, false
 			}
@@ -93,10 +93,15 @@ func (b *builder) key(obj types.Object) (Key, bool) {
 func keyPkg(p *types.Package) string { return p.Path() }
 
 // recvName returns the name of the named type of a method receiver (T or
-// an interface type's name), "" if it has none.
-func recvName(t types.Type) string {
+// an interface type's name), "" if it has none. A method declared with an
+// alias of its type as receiver (type A = T; func (A) M()) is named
+// after the alias, as its declaration is (A.M).
+func (b *builder) recvName(t types.Type) string {
 	if p, ok := t.(*types.Pointer); ok {
 		t = p.Elem()
+	}
+	if a, ok := t.(*types.Alias); ok && a.Obj().Pkg() != nil && a.Obj().Parent() == a.Obj().Pkg().Scope() && b.inWS(stripTest(a.Obj().Pkg().Path())) {
+		return a.Obj().Name()
 	}
 	switch t := types.Unalias(t).(type) {
 	case *types.Named:
@@ -114,6 +119,9 @@ func (b *builder) fieldPath(v *types.Var) string {
 	m := b.fields[v.Pkg()]
 	if m == nil {
 		m = map[*types.Var]string{}
+		// type Q T shares T's fields: they belong to the type whose
+		// declaration holds them, the last one declared before them.
+		owner := map[*types.Var]token.Pos{}
 		scope := v.Pkg().Scope()
 		for _, name := range scope.Names() {
 			tn, ok := scope.Lookup(name).(*types.TypeName)
@@ -121,7 +129,7 @@ func (b *builder) fieldPath(v *types.Var) string {
 				continue
 			}
 			if st, ok := tn.Type().Underlying().(*types.Struct); ok {
-				addFields(m, name, st, 0)
+				addFields(m, owner, tn.Pos(), name, st, 0)
 			}
 		}
 		if b.fields == nil {
@@ -132,16 +140,20 @@ func (b *builder) fieldPath(v *types.Var) string {
 	return m[v]
 }
 
-func addFields(m map[*types.Var]string, prefix string, st *types.Struct, depth int) {
+func addFields(m map[*types.Var]string, owner map[*types.Var]token.Pos, typePos token.Pos, prefix string, st *types.Struct, depth int) {
 	if depth > 4 {
 		return
 	}
 	for i := range st.NumFields() {
 		f := st.Field(i)
+		if prev, ok := owner[f]; ok && (typePos > f.Pos() || prev <= f.Pos() && prev > typePos) {
+			continue // declared by another type
+		}
+		owner[f] = typePos
 		p := prefix + "." + f.Name()
 		m[f] = p
 		if inner, ok := f.Type().(*types.Struct); ok {
-			addFields(m, p, inner, depth+1)
+			addFields(m, owner, typePos, p, inner, depth+1)
 		}
 	}
 }

@@ -43,7 +43,7 @@ func (b *builder) declare(f *ast.File) {
 				}
 				switch sp := spec.(type) {
 				case *ast.TypeSpec:
-					add(Decl{Key: Key{Path: sp.Name.Name}, Kind: Type, Name: sp.Name.Name}, sp.Name, end)
+					add(Decl{Key: Key{Path: sp.Name.Name}, Kind: Type, Name: sp.Name.Name, Alias: sp.Assign.IsValid()}, sp.Name, end)
 					switch t := sp.Type.(type) {
 					case *ast.StructType:
 						b.declareFields(add, sp.Name.Name, t, 0)

@@ -17,6 +17,8 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
+	"slices"
 )
 
 // dynamicMethods are methods that the standard library finds by type
@@ -73,6 +75,11 @@ var dynamicMethods = map[string]string{
 func DynamicMethod(name string) (via string, ok bool) {
 	via, ok = dynamicMethods[name]
 	return
+}
+
+// DynamicMethods returns the names DynamicMethod knows, sorted.
+func DynamicMethods() []string {
+	return slices.Sorted(maps.Keys(dynamicMethods))
 }
 
 // conversions records the implicit conversions to interfaces at node n,

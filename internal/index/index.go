@@ -168,6 +168,8 @@ type Decl struct {
 	// a side effect (it calls a function or receives from a channel):
 	// it runs whether or not the var is used.
 	Effect bool `json:"effect,omitempty"`
+	// Alias is set for an alias type declaration (type A = T).
+	Alias bool `json:"alias,omitempty"`
 	// Embedded is set for an embedded struct field.
 	Embedded bool `json:"embedded,omitempty"`
 	// Empty is set for a method with no parameters, no results and an
