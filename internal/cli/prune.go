@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/goremover/goremover/internal/dead"
@@ -37,19 +38,18 @@ removal, and adds what the new analysis finds, until it finds nothing
 new: the whole is still one change, one snapshot, one verification, and
 a 'goremover dead' run afterwards finds nothing prune could remove.
 
-Only findings of status dead are removed: not the uncertain ones (what
-only reflection with a computed name may reach) unless the -kind flag
-names them, and never those of exported identifiers that could be
-unexported, which are live. A file whose declarations are all dead is
-deleted once they are removed, unless something else in it stays (a
-package doc comment, a blank import). Members of a dead type go with it.
+Only dead findings are removed. Uncertain ones (what only reflection
+with a computed name may reach) and exported identifiers that could be
+unexported are live, and are never removed. A file whose declarations
+are all dead is deleted once they are removed, unless something else in
+it stays (a package doc comment, a blank import). Members of a dead type
+go with it.
 
 The -kind flag takes a comma-separated list of finding kinds (func,
-method, type, field, const, var, package, file) and statuses (dead,
-uncertain): a finding is removed when its kind is listed, or no kind
-is, and its status is listed, or it is dead when no status is. -kind
-file selects the declarations of files whose declarations are all dead;
--kind func selects dead functions, in such files or not.
+method, type, field, const, var, package, file): only findings of those
+kinds are removed. -kind file selects the declarations of files whose
+declarations are all dead; -kind func selects dead functions, in such
+files or not. An unknown kind is bad usage (exit 2).
 
 Patterns (a package, ./internal/..., a symbol, as in 'goremover help
 targets') limit what is removed, not what is analysed: the whole
@@ -129,7 +129,7 @@ func init() {
 	addBuildFlags(f, &pruneFlags)
 	f.BoolVar(&pruneDryRun, "n", false, "print the change as a unified diff; write nothing")
 	f.BoolVar(&pruneDryRun, "dry-run", false, "same as -n")
-	f.StringVar(&pruneKind, "kind", "", "comma-separated `list` of kinds and statuses to remove")
+	f.StringVar(&pruneKind, "kind", "", "remove only findings of the kinds in the comma-separated `list`")
 	f.StringVar(&pruneVerify, "verify", "typecheck", "verify with `mode`: typecheck, build or test")
 	f.StringVar(&pruneAPI, "api", "auto", "whether exported API is a root: `auto`, on or off")
 	f.BoolVar(&pruneTest, "test", true, "tests, benchmarks, examples and fuzz targets are roots")
@@ -137,40 +137,34 @@ func init() {
 	commands = append(commands, cmdPrune)
 }
 
-// pruneKinds are the values -kind takes: finding kinds, then statuses.
-var pruneKinds = []string{"func", "method", "type", "field", "const", "var", "package", "file", "dead", "uncertain"}
+// pruneKinds are the finding kinds -kind takes.
+var pruneKinds = []string{"func", "method", "type", "field", "const", "var", "package", "file"}
 
 // selection is what -kind and the patterns select.
 type selection struct {
-	kinds    map[index.DeclKind]bool // none: every kind
-	statuses map[dead.Status]bool
-	pkgs     map[string]bool // packages the patterns name; nil: no pattern
-	keys     map[index.Key]bool
+	kinds map[index.DeclKind]bool // none: every kind
+	pkgs  map[string]bool         // packages the patterns name; nil: no pattern
+	keys  map[index.Key]bool
 }
 
 func parseKinds(cmd *Command, list string) (*selection, error) {
-	s := &selection{kinds: map[index.DeclKind]bool{}, statuses: map[dead.Status]bool{}}
+	s := &selection{kinds: map[index.DeclKind]bool{}}
 	for _, k := range strings.Split(list, ",") {
 		k = strings.TrimSpace(k)
-		switch k {
-		case "":
-		case "dead", "uncertain":
-			s.statuses[dead.Status(k)] = true
-		case "unexport":
-			return nil, &UsageError{Cmd: cmd, Msg: "-kind unexport: those identifiers are live, to unexport, not to remove"}
-		default:
-			found := false
-			for _, v := range pruneKinds {
-				found = found || v == k
-			}
-			if !found {
-				return nil, &UsageError{Cmd: cmd, Msg: fmt.Sprintf("-kind: unknown kind %q (want %s)", k, strings.Join(pruneKinds, ", "))}
-			}
+		switch {
+		case k == "":
+		case k == "uncertain" || k == string(dead.Unexport):
+			return nil, &UsageError{Cmd: cmd, Msg: fmt.Sprintf("-kind %s: prune removes only dead code; %s findings are live, and are never removed", k, k)}
+		case k == "cold":
+			// The hook for coverage evidence: cold findings come
+			// from 'goremover dead -coverage', which this version
+			// does not have.
+			return nil, &UsageError{Cmd: cmd, Msg: "-kind cold: this goremover has no coverage evidence ('goremover dead -coverage'), so no finding is cold"}
+		case slices.Contains(pruneKinds, k):
 			s.kinds[index.DeclKind(k)] = true
+		default:
+			return nil, &UsageError{Cmd: cmd, Msg: fmt.Sprintf("-kind: unknown kind %q (want %s)", k, strings.Join(pruneKinds, ", "))}
 		}
-	}
-	if len(s.statuses) == 0 {
-		s.statuses[dead.Dead] = true
 	}
 	return s, nil
 }
@@ -197,7 +191,7 @@ func (s *selection) pattern(targets []*target.Target) {
 // selected by -kind file, and by a pattern only through its package:
 // otherwise its declarations' findings are asked about one by one.
 func (s *selection) selects(f *dead.Finding) bool {
-	if !s.statuses[f.Status] || len(s.kinds) > 0 && !s.kinds[f.Kind] {
+	if f.Status != dead.Dead || len(s.kinds) > 0 && !s.kinds[f.Kind] {
 		return false
 	}
 	if s.pkgs == nil {
@@ -369,14 +363,18 @@ func pruneExtras(pr *session.Pruning) []pruneExtra {
 		return nil
 	}
 	named := map[index.Key]bool{}
+	pkgs := map[string]bool{} // removed packages: their declarations go with them
 	for _, it := range pr.Items {
 		if it.Skip == "" {
 			named[it.Key] = true
+			if it.Kind == index.PackageKind {
+				pkgs[it.Key.Pkg] = true
+			}
 		}
 	}
 	var out []pruneExtra
 	for _, it := range pr.Removal.Items {
-		if it.Why == "target" || named[it.Key] {
+		if it.Why == "target" || named[it.Key] || pkgs[strings.TrimSuffix(it.Key.Pkg, "_test")] {
 			continue
 		}
 		out = append(out, pruneExtra{it.Key, it.Kind, it.Why, it.Pos})
