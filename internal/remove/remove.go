@@ -58,6 +58,12 @@ type Options struct {
 	// Names returns the package names of import paths (nil: guessed
 	// from the paths).
 	Names func(paths []string) map[string]string
+	// Live, if set, reports the declarations that live on their own
+	// whatever is removed (a test, a var whose initialiser has a side
+	// effect, a method called through an interface): they are never
+	// taken as orphans or named tests (O1-O3). Prune passes what the
+	// dead-code analysis found live, so that it removes only dead code.
+	Live func(index.Key) bool
 }
 
 // Item is one declaration or package that the removal takes.
@@ -275,12 +281,15 @@ func (c *computer) namedTests(targets []*target.Target) {
 		}
 		stem := impact.TestStem(t)
 		for _, d := range t.Pkg.Decls {
-			if d.Test && d.Kind == index.Func && impact.NamedTest(d.Name, stem) {
+			if d.Test && d.Kind == index.Func && impact.NamedTest(d.Name, stem) && !c.live(d.Key) {
 				c.add(d.Key, "test")
 			}
 		}
 	}
 }
+
+// live reports whether Options.Live says k lives on its own.
+func (c *computer) live(k index.Key) bool { return c.opts.Live != nil && c.opts.Live(k) }
 
 // orphans adds (O2) and (O3) until nothing changes.
 func (c *computer) orphans() {
@@ -292,7 +301,7 @@ func (c *computer) orphans() {
 		}
 		for i := range p.Decls {
 			d := &p.Decls[i]
-			if candidate(d) {
+			if candidate(d) && !c.live(d.Key) {
 				cands = append(cands, d)
 			}
 		}

@@ -91,7 +91,7 @@ func (s *Session) Prune(ctx context.Context, opts *PruneOptions) (*Pruning, erro
 		sel = func(f *dead.Finding) bool { return f.Status == dead.Dead }
 	}
 	res := dead.Analyze(s.X, &opts.Dead)
-	p := &pruner{s: s, opts: opts, claimed: map[claim]bool{}}
+	p := &pruner{s: s, opts: opts, claimed: map[claim]bool{}, last: res}
 	pr := &Pruning{Result: res}
 	p.add(res, sel, 1)
 	for round := 1; ; round++ {
@@ -111,6 +111,7 @@ func (s *Session) Prune(ctx context.Context, opts *PruneOptions) (*Pruning, erro
 		if p.add(next, sel, round+1) == 0 {
 			break
 		}
+		p.last = next
 	}
 	pr.Items = p.items
 	slices.SortStableFunc(pr.Items, func(a, b *Pruned) int {
@@ -142,6 +143,11 @@ type pruner struct {
 	opts    *PruneOptions
 	items   []*Pruned
 	claimed map[claim]bool
+	// last is the latest analysis: what it finds live is never an
+	// orphan of the removal (a test named after a removed function, a
+	// var whose initialiser has a side effect, a method called through
+	// an interface), so that only dead code goes.
+	last *dead.Result
 }
 
 // add adds the selected findings of res that no earlier round found, and
@@ -198,7 +204,7 @@ func (p *pruner) removal(ctx context.Context) (*remove.Removal, error) {
 		if len(targets) == 0 {
 			return nil, nil
 		}
-		rem, err := p.s.compute(ctx, targets, &RemoveOptions{Generated: p.opts.Dead.Generated})
+		rem, err := p.s.compute(ctx, targets, &RemoveOptions{Generated: p.opts.Dead.Generated, live: p.last.Live})
 		var iota *remove.IotaError
 		var gen *remove.GeneratedError
 		switch {
@@ -209,7 +215,7 @@ func (p *pruner) removal(ctx context.Context) (*remove.Removal, error) {
 		case errors.As(err, &gen):
 			// The same removal, generated files allowed, says what
 			// takes them.
-			all, aerr := p.s.compute(ctx, targets, &RemoveOptions{Generated: true})
+			all, aerr := p.s.compute(ctx, targets, &RemoveOptions{Generated: true, live: p.last.Live})
 			if aerr != nil || !p.skipGenerated(gen, all) {
 				return nil, p.s.refusal(err)
 			}

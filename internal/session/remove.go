@@ -25,6 +25,9 @@ type RemoveOptions struct {
 	KeepOrphans    bool // only the targets and the tests named after them
 	AllowIotaShift bool // allow changing the iota value of kept constants
 	Generated      bool // allow editing generated files
+	// live: declarations never taken as orphans (prune: what the
+	// dead-code analysis found live).
+	live func(index.Key) bool
 }
 
 // Removal computes the change that removes targets: symbols and packages
@@ -60,6 +63,7 @@ func (s *Session) compute(ctx context.Context, targets []*target.Target, opts *R
 		KeepOrphans:    opts.KeepOrphans,
 		AllowIotaShift: opts.AllowIotaShift,
 		Generated:      opts.Generated,
+		Live:           opts.live,
 		Names: func(paths []string) map[string]string {
 			return load.PackageNames(ctx, s.WS, paths, &s.Index.Load)
 		},
