@@ -19,9 +19,10 @@
 //	     it would break the build;
 //	(P2) it is a constant whose removal would shift the iota of a
 //	     constant that stays;
-//	(P3) removing it would edit or delete a generated file (directly, or
-//	     through an orphan declared there), unless generated files may
-//	     change.
+//	(P3) removing it would edit or delete a generated file, unless
+//	     generated files may change. A declaration of a generated file
+//	     is never taken as an orphan: it stays, for its generator to
+//	     drop, and what used it goes.
 //
 // Skipping one finding can keep others alive (what it uses): the
 // computation repeats until the removal takes everything it is given.
@@ -32,6 +33,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"path/filepath"
@@ -148,6 +150,51 @@ type pruner struct {
 	// var whose initialiser has a side effect, a method called through
 	// an interface), so that only dead code goes.
 	last *dead.Result
+	// generated caches, by absolute path, whether a file is generated.
+	generated map[string]bool
+}
+
+// live is the removal's Options.Live: what the latest analysis finds
+// live, and, unless generated files may change, the declarations of
+// generated files (P3): a dead finding that alone uses a declaration of
+// a generated file goes, and that declaration stays, for its generator
+// to drop.
+func (p *pruner) live(k index.Key) bool {
+	if p.last.Live(k) {
+		return true
+	}
+	if p.opts.Dead.Generated {
+		return false
+	}
+	for _, d := range p.s.X.Decls(k) {
+		if p.isGenerated(d.Pos) {
+			return true
+		}
+	}
+	return false
+}
+
+// isGenerated reports whether the file at pos is generated, by the go
+// command's rule (ast.IsGenerated).
+func (p *pruner) isGenerated(pos index.Pos) bool {
+	abs := p.s.abs(pos)
+	g, ok := p.generated[abs]
+	if ok {
+		return g
+	}
+	if p.generated == nil {
+		p.generated = map[string]bool{}
+	}
+	for _, d := range p.s.X.Dirs {
+		for _, f := range d.Files {
+			if f.Abs == abs {
+				af, _ := parser.ParseFile(token.NewFileSet(), abs, f.Src, parser.PackageClauseOnly|parser.ParseComments)
+				g = af != nil && ast.IsGenerated(af)
+			}
+		}
+	}
+	p.generated[abs] = g
+	return g
 }
 
 // add adds the selected findings of res that no earlier round found, and
@@ -204,7 +251,7 @@ func (p *pruner) removal(ctx context.Context) (*remove.Removal, error) {
 		if len(targets) == 0 {
 			return nil, nil
 		}
-		rem, err := p.s.compute(ctx, targets, &RemoveOptions{Generated: p.opts.Dead.Generated, live: p.last.Live})
+		rem, err := p.s.compute(ctx, targets, &RemoveOptions{Generated: p.opts.Dead.Generated, live: p.live})
 		var iota *remove.IotaError
 		var gen *remove.GeneratedError
 		switch {
@@ -215,7 +262,7 @@ func (p *pruner) removal(ctx context.Context) (*remove.Removal, error) {
 		case errors.As(err, &gen):
 			// The same removal, generated files allowed, says what
 			// takes them.
-			all, aerr := p.s.compute(ctx, targets, &RemoveOptions{Generated: true, live: p.last.Live})
+			all, aerr := p.s.compute(ctx, targets, &RemoveOptions{Generated: true, live: p.live})
 			if aerr != nil || !p.skipGenerated(gen, all) {
 				return nil, p.s.refusal(err)
 			}
