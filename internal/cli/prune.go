@@ -9,14 +9,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/goremover/goremover/internal/dead"
 	"github.com/goremover/goremover/internal/index"
 	"github.com/goremover/goremover/internal/report"
 	"github.com/goremover/goremover/internal/session"
-	"github.com/goremover/goremover/internal/target"
 	"github.com/goremover/goremover/internal/txn"
 	"github.com/goremover/goremover/internal/verify"
 )
@@ -137,67 +135,19 @@ func init() {
 	commands = append(commands, cmdPrune)
 }
 
-// pruneKinds are the finding kinds -kind takes.
-var pruneKinds = []string{"func", "method", "type", "field", "const", "var", "package", "file"}
-
-// selection is what -kind and the patterns select.
-type selection struct {
-	kinds map[index.DeclKind]bool // none: every kind
-	pkgs  map[string]bool         // packages the patterns name; nil: no pattern
-	keys  map[index.Key]bool
-}
-
-func parseKinds(cmd *Command, list string) (*selection, error) {
-	s := &selection{kinds: map[index.DeclKind]bool{}}
+// parseKinds parses -kind: a usage error if it names what prune does
+// not remove.
+func parseKinds(cmd *Command, list string) ([]string, error) {
+	var kinds []string
 	for _, k := range strings.Split(list, ",") {
-		k = strings.TrimSpace(k)
-		switch {
-		case k == "":
-		case k == "uncertain" || k == string(dead.Unexport):
-			return nil, &UsageError{Cmd: cmd, Msg: fmt.Sprintf("-kind %s: prune removes only dead code; %s findings are live, and are never removed", k, k)}
-		case k == "cold":
-			// The hook for coverage evidence: cold findings come
-			// from 'goremover dead -coverage', which this version
-			// does not have.
-			return nil, &UsageError{Cmd: cmd, Msg: "-kind cold: this goremover has no coverage evidence ('goremover dead -coverage'), so no finding is cold"}
-		case slices.Contains(pruneKinds, k):
-			s.kinds[index.DeclKind(k)] = true
-		default:
-			return nil, &UsageError{Cmd: cmd, Msg: fmt.Sprintf("-kind: unknown kind %q (want %s)", k, strings.Join(pruneKinds, ", "))}
+		if k = strings.TrimSpace(k); k != "" {
+			kinds = append(kinds, k)
 		}
 	}
-	return s, nil
-}
-
-// pattern restricts s to the packages and symbols of targets.
-func (s *selection) pattern(targets []*target.Target) {
-	if len(targets) == 0 {
-		return
+	if _, err := session.NewSelection(kinds, nil); err != nil {
+		return nil, &UsageError{Cmd: cmd, Msg: "-kind " + err.Error()}
 	}
-	s.pkgs, s.keys = map[string]bool{}, map[index.Key]bool{}
-	for _, t := range targets {
-		if t.Kind == index.PackageKind {
-			for _, p := range t.Pkgs {
-				s.pkgs[p] = true
-			}
-		}
-		for _, k := range t.Keys {
-			s.keys[k] = true
-		}
-	}
-}
-
-// selects reports whether f is to be removed. A file finding is
-// selected by -kind file, and by a pattern only through its package:
-// otherwise its declarations' findings are asked about one by one.
-func (s *selection) selects(f *dead.Finding) bool {
-	if f.Status != dead.Dead || len(s.kinds) > 0 && !s.kinds[f.Kind] {
-		return false
-	}
-	if s.pkgs == nil {
-		return true
-	}
-	return s.pkgs[strings.TrimSuffix(f.Pkg, "_test")] || f.Kind != dead.FileKind && s.keys[f.Key]
+	return kinds, nil
 }
 
 // pruneResult is prune's JSON output: rm's with the findings.
@@ -237,7 +187,7 @@ func runPrune(ctx context.Context, cmd *Command, args []string) (err error) {
 	if !ok {
 		return &UsageError{Cmd: cmd, Msg: fmt.Sprintf("-api: unknown value %q (want auto, on or off)", pruneAPI)}
 	}
-	sel, err := parseKinds(cmd, pruneKind)
+	kinds, err := parseKinds(cmd, pruneKind)
 	if err != nil {
 		return err
 	}
@@ -256,10 +206,13 @@ func runPrune(ctx context.Context, cmd *Command, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	sel.pattern(targets)
+	sel, err := session.NewSelection(kinds, targets)
+	if err != nil {
+		return err
+	}
 	pr, err := sess.Prune(ctx, &session.PruneOptions{
 		Dead:   dead.Options{API: api, Tests: pruneTest, Generated: pruneGenerated},
-		Select: sel.selects,
+		Select: sel.Selects,
 	})
 	if err != nil {
 		return err

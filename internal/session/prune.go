@@ -133,6 +133,76 @@ func (s *Session) Prune(ctx context.Context, opts *PruneOptions) (*Pruning, erro
 	return pr, nil
 }
 
+// PruneKinds are the finding kinds prune removes.
+var PruneKinds = []string{"func", "method", "type", "field", "const", "var", "package", "file"}
+
+// Selection selects the findings prune removes: dead ones, of the kinds
+// and in the packages and symbols asked for.
+type Selection struct {
+	kinds map[index.DeclKind]bool // none: every kind
+	pkgs  map[string]bool         // packages the targets name; nil: no target
+	keys  map[index.Key]bool
+}
+
+// KindError reports a kind that prune does not remove.
+type KindError struct {
+	Kind string
+	Msg  string
+}
+
+func (e *KindError) Error() string { return e.Kind + ": " + e.Msg }
+
+// NewSelection selects the dead findings of kinds (none: every kind of
+// PruneKinds) in targets (none: the whole working set; a type names its
+// members too). A kind prune does not remove is a *KindError: uncertain
+// and unexport findings are live, and cold ones (coverage evidence) are
+// not known to this version.
+func NewSelection(kinds []string, targets []*target.Target) (*Selection, error) {
+	s := &Selection{kinds: map[index.DeclKind]bool{}}
+	for _, k := range kinds {
+		switch {
+		case k == string(dead.Uncertain) || k == string(dead.Unexport):
+			return nil, &KindError{k, fmt.Sprintf("prune removes only dead code; %s findings are live, and are never removed", k)}
+		case k == "cold":
+			// The hook for coverage evidence: cold findings come
+			// from 'goremover dead -coverage', which this version
+			// does not have.
+			return nil, &KindError{k, "this goremover has no coverage evidence ('goremover dead -coverage'), so no finding is cold"}
+		case slices.Contains(PruneKinds, k):
+			s.kinds[index.DeclKind(k)] = true
+		default:
+			return nil, &KindError{k, "unknown kind (want " + strings.Join(PruneKinds, ", ") + ")"}
+		}
+	}
+	if len(targets) > 0 {
+		s.pkgs, s.keys = map[string]bool{}, map[index.Key]bool{}
+		for _, t := range targets {
+			if t.Kind == index.PackageKind {
+				for _, p := range t.Pkgs {
+					s.pkgs[p] = true
+				}
+			}
+			for _, k := range t.Keys {
+				s.keys[k] = true
+			}
+		}
+	}
+	return s, nil
+}
+
+// Selects reports whether f is to be removed. A file finding is
+// selected by the kind file, and by a target only through its package:
+// otherwise Prune asks about its declarations' findings one by one.
+func (s *Selection) Selects(f *dead.Finding) bool {
+	if f.Status != dead.Dead || len(s.kinds) > 0 && !s.kinds[f.Kind] {
+		return false
+	}
+	if s.pkgs == nil {
+		return true
+	}
+	return s.pkgs[strings.TrimSuffix(f.Pkg, "_test")] || f.Kind != dead.FileKind && s.keys[f.Key]
+}
+
 // claim identifies a finding across rounds: positions are those of the
 // session's load in every round.
 type claim struct {
