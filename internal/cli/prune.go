@@ -13,6 +13,7 @@ import (
 
 	"github.com/goremover/goremover/internal/dead"
 	"github.com/goremover/goremover/internal/index"
+	"github.com/goremover/goremover/internal/remove"
 	"github.com/goremover/goremover/internal/report"
 	"github.com/goremover/goremover/internal/session"
 	"github.com/goremover/goremover/internal/txn"
@@ -239,7 +240,7 @@ func runPrune(ctx context.Context, cmd *Command, args []string) (err error) {
 			res.Removed = append(res.Removed, name)
 		}
 	}
-	extra := pruneExtras(pr)
+	extra := pr.Extras()
 	for _, it := range extra {
 		res.Orphans = append(res.Orphans, keyName(it.Key))
 	}
@@ -309,39 +310,6 @@ func modulesMode(mods []dead.Module) string {
 	return mode
 }
 
-// pruneExtras returns what the removal takes that no finding named:
-// orphans and the tests named after removed declarations.
-func pruneExtras(pr *session.Pruning) []pruneExtra {
-	if pr.Removal == nil {
-		return nil
-	}
-	named := map[index.Key]bool{}
-	pkgs := map[string]bool{} // removed packages: their declarations go with them
-	for _, it := range pr.Items {
-		if it.Skip == "" {
-			named[it.Key] = true
-			if it.Kind == index.PackageKind {
-				pkgs[it.Key.Pkg] = true
-			}
-		}
-	}
-	var out []pruneExtra
-	for _, it := range pr.Removal.Items {
-		if it.Why == "target" || named[it.Key] || pkgs[strings.TrimSuffix(it.Key.Pkg, "_test")] {
-			continue
-		}
-		out = append(out, pruneExtra{it.Key, it.Kind, it.Why, it.Pos})
-	}
-	return out
-}
-
-type pruneExtra struct {
-	Key  index.Key
-	Kind index.DeclKind
-	Why  string
-	Pos  index.Pos
-}
-
 // pruneLine formats a removed or skipped finding.
 func pruneLine(dp *deadPrinter, it *session.Pruned) string {
 	pos := dp.printer.Display(it.Pos)
@@ -365,7 +333,7 @@ func pruneLine(dp *deadPrinter, it *session.Pruned) string {
 
 // pruneText prints the modes, what goes, what is skipped and what went
 // with it.
-func pruneText(dp *deadPrinter, pr *session.Pruning, extra []pruneExtra) {
+func pruneText(dp *deadPrinter, pr *session.Pruning, extra []remove.Item) {
 	var b strings.Builder
 	for _, m := range pr.Result.Modules {
 		fmt.Fprintln(&b, dp.modeLine(m))

@@ -203,6 +203,33 @@ func (s *Selection) Selects(f *dead.Finding) bool {
 	return s.pkgs[strings.TrimSuffix(f.Pkg, "_test")] || f.Kind != dead.FileKind && s.keys[f.Key]
 }
 
+// Extras returns what the removal takes that no finding named: orphans
+// and the tests named after removed declarations (not the declarations
+// of removed packages, which go with them).
+func (pr *Pruning) Extras() []remove.Item {
+	if pr.Removal == nil {
+		return nil
+	}
+	named := map[index.Key]bool{}
+	pkgs := map[string]bool{}
+	for _, it := range pr.Items {
+		if it.Skip == "" {
+			named[it.Key] = true
+			if it.Kind == index.PackageKind {
+				pkgs[it.Key.Pkg] = true
+			}
+		}
+	}
+	var out []remove.Item
+	for _, it := range pr.Removal.Items {
+		if it.Why == "target" || named[it.Key] || pkgs[strings.TrimSuffix(it.Key.Pkg, "_test")] {
+			continue
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
 // claim identifies a finding across rounds: positions are those of the
 // session's load in every round.
 type claim struct {
