@@ -39,10 +39,13 @@ a 'goremover dead' run afterwards finds nothing prune could remove.
 
 Only dead findings are removed. Uncertain ones (what only reflection
 with a computed name may reach) and exported identifiers that could be
-unexported are live, and are never removed. A file whose declarations
-are all dead is deleted once they are removed, unless something else in
-it stays (a package doc comment, a blank import). Members of a dead type
-go with it.
+unexported are live, and are never removed (-kind uncertain or unexport
+is bad usage). Nor is anything the analysis finds live removed as an
+orphan: a var whose initialiser has a side effect, a method called
+through an interface, a test. A file whose declarations are all dead is
+deleted once they are removed, unless something else in it stays (a
+package doc comment, a blank import). Members of a dead type go with
+it.
 
 The -kind flag takes a comma-separated list of finding kinds (func,
 method, type, field, const, var, package, file): only findings of those
@@ -54,13 +57,16 @@ Patterns (a package, ./internal/..., a symbol, as in 'goremover help
 targets') limit what is removed, not what is analysed: the whole
 working set is always analysed. A type names its methods and fields too.
 
+Generated files (// Code generated ... DO NOT EDIT.) are neither
+analysed nor changed unless the -generated flag is given: a declaration
+there that only removed code used stays, for its generator to drop.
+
 Some findings cannot be removed, and are skipped with the reason,
 never dropped in silence: one that code that stays still references (a
 skipped finding, a test when -test=false, a generated file), a constant
 whose removal would change the value of another of its group (its iota
-shifts), and one whose removal would edit or delete a generated file
-(// Code generated ... DO NOT EDIT.) unless the -generated flag is
-given. What only a skipped finding uses is skipped too, so the tree is
+shifts), and one whose removal would still edit or delete a generated
+file. What only a skipped finding uses is skipped too, so the tree is
 never left broken. Prune prints each removed and skipped finding:
 
 	file:line:col: removed KIND NAME: REASON
@@ -77,8 +83,9 @@ nothing; the skipped findings are printed on standard error.
 The -verify flag says how the result is verified: typecheck (the
 default), build or test, as for 'goremover rm'. If verification fails,
 the snapshot is restored, what broke is printed, and prune exits 1.
-'goremover history' lists the change as "prune" and 'goremover rollback'
-restores it.
+'goremover history' lists the change as "prune", with the flags and
+patterns that chose what it removed, and 'goremover rollback' restores
+it.
 
 The -api, -test and -generated flags are those of 'goremover dead': what
 the roots are, and whether generated files are analysed (and, for prune,
