@@ -13,17 +13,20 @@
 //	defer s.Close()
 //	targets, err := s.Impact(ctx, "./internal/pay.Charge")
 //	rm, err := s.Remove(ctx, []string{"./internal/pay.Refund"}, &goremover.RemoveOptions{DryRun: true})
+//	pr, err := s.Prune(ctx, nil, &goremover.PruneOptions{DryRun: true}) // the dead code
 //
 // The results have the shapes of the command's -json output (see
-// 'goremover help impact' and 'goremover help rm'); field names are
-// stable.
+// 'goremover help impact', 'goremover help rm' and 'goremover help
+// prune'); field names are stable.
 package goremover
 
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/goremover/goremover/internal/buildcfg"
+	"github.com/goremover/goremover/internal/dead"
 	"github.com/goremover/goremover/internal/impact"
 	"github.com/goremover/goremover/internal/session"
 	"github.com/goremover/goremover/internal/txn"
@@ -50,14 +53,15 @@ type Options struct {
 }
 
 // Session is one consistent load of a working set. It is not safe for
-// concurrent use. A Remove that writes ends it: the tree it analysed has
+// concurrent use. A Remove or Prune that writes ends it: the tree it analysed has
 // changed, so later calls fail; open another.
 type Session struct {
 	s     *session.Session
 	ended bool
 }
 
-// ErrEnded is returned by a Session whose Remove changed the tree.
+// ErrEnded is returned by a Session whose Remove or Prune changed the
+// tree.
 var ErrEnded = errors.New("goremover: the session ended with the change it applied; open a new one")
 
 // Open loads the working set of opts.Dir: it restores any apply that an
@@ -270,32 +274,17 @@ func (s *Session) Remove(ctx context.Context, targets []string, opts *RemoveOpti
 	}
 	for _, it := range rem.Items {
 		if it.Why == "orphan" {
-			name := it.Key.Pkg
-			if it.Key.Path != "" {
-				name += "." + it.Key.Path
-			}
-			r.Orphans = append(r.Orphans, name)
+			r.Orphans = append(r.Orphans, keyName(it.Key.Pkg, it.Key.Path))
 		}
 	}
 	if rem.Set.Len() == 0 {
 		return nil, errors.New("goremover: nothing to remove")
 	}
-	c := &session.Change{WS: s.s.WS, Cwd: s.s.Cwd, Set: rem.Set, Meta: txn.Meta{Command: "rm", Targets: targets}, DryRun: opts.DryRun, Checked: string(mode)}
-	if !opts.DryRun {
-		if c.Verify, err = s.s.Verifier(ctx, rem.Set, mode); err != nil {
-			return nil, err
-		}
+	a, err := s.s.ApplyVerified(ctx, rem.Set, txn.Meta{Command: "rm", Targets: targets}, opts.DryRun, mode)
+	if a == nil && err != nil {
+		return nil, err // nothing was written
 	}
-	a, err := session.Apply(ctx, c)
-	if a != nil {
-		r.Snapshot, r.Verified, r.Diff = a.Snapshot, a.Verified, a.Diff
-		for _, f := range a.Files {
-			r.Files = append(r.Files, File(f))
-		}
-		for _, k := range a.Conflicts {
-			r.Conflicts = append(r.Conflicts, Conflict(k))
-		}
-	}
+	r.applied(a)
 	if errors.As(err, &be) {
 		return r, &BlockedError{Msg: be.Msg, Lines: be.Lines}
 	}
@@ -307,6 +296,165 @@ func (s *Session) Remove(ctx context.Context, targets []string, opts *RemoveOpti
 		s.ended = true
 	}
 	return r, nil
+}
+
+// PruneOptions say what Prune removes and how.
+type PruneOptions struct {
+	DryRun bool   // compute the change and its diff, write nothing
+	Verify string // "typecheck" (default), "build" or "test"
+	// Kinds limits the findings removed to these kinds (func, method,
+	// type, field, const, var, package, file); nil is every kind.
+	Kinds []string
+	// API says whether exported identifiers are roots: "auto" (the
+	// default: yes for a module without a main package), "on" or "off".
+	API string
+	// NoTests makes tests, benchmarks, examples and fuzz targets not
+	// roots: code only they use is dead, and stays while they use it.
+	NoTests bool
+	// Generated analyses generated files too, and lets the change edit
+	// and delete them.
+	Generated bool
+}
+
+// Finding is a dead-code finding that Prune removed or skipped.
+type Finding struct {
+	Position
+	Rule   string `json:"rule"`
+	Kind   string `json:"kind"` // func, method, type, field, const, var, package
+	Name   string `json:"name"`
+	Pkg    string `json:"pkg"`
+	Reason string `json:"reason"`
+	Detail string `json:"detail,omitempty"`
+	// Round is the analysis that found it: 1, or a later one that ran
+	// on the code without what the earlier ones removed.
+	Round int `json:"round"`
+	// Skipped says why it stays; "" if it was removed.
+	Skipped string `json:"skipped,omitempty"`
+}
+
+// Pruning is what Prune did (or, for a dry run, would do). Its Removal
+// is empty (no snapshot, no files) when nothing was dead.
+type Pruning struct {
+	Removal
+	Pruned  []Finding `json:"pruned"`
+	Skipped []Finding `json:"skipped"`
+	Rounds  int       `json:"rounds"` // analyses run
+}
+
+// Prune removes the dead code of the working set, as 'goremover dead'
+// reports it, in the packages and symbols that patterns name (none: all
+// of it), through the same checked, snapshotted, verified change as
+// Remove, repeating the analysis until nothing more is dead. Uncertain
+// findings are never removed. See 'goremover help prune'.
+func (s *Session) Prune(ctx context.Context, patterns []string, opts *PruneOptions) (*Pruning, error) {
+	if s.ended {
+		return nil, ErrEnded
+	}
+	if opts == nil {
+		opts = &PruneOptions{}
+	}
+	mode := verify.Typecheck
+	if opts.Verify != "" {
+		m, err := verify.ParseMode(opts.Verify)
+		if err != nil {
+			return nil, err
+		}
+		mode = m
+	}
+	api := dead.APIAuto
+	if opts.API != "" {
+		a, ok := dead.ParseAPI(opts.API)
+		if !ok {
+			return nil, fmt.Errorf("goremover: unknown API mode %q (want auto, on or off)", opts.API)
+		}
+		api = a
+	}
+	specs, err := session.ParseTargets(patterns, false)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := s.s.Resolve(specs)
+	if err != nil {
+		return nil, err
+	}
+	sel, err := session.NewSelection(opts.Kinds, ts)
+	if err != nil {
+		return nil, fmt.Errorf("goremover: kind %w", err)
+	}
+	pr, err := s.s.Prune(ctx, &session.PruneOptions{
+		Dead:   dead.Options{API: api, Tests: !opts.NoTests, Generated: opts.Generated},
+		Select: sel.Selects,
+	})
+	var be *session.BlockedError
+	if errors.As(err, &be) {
+		return nil, &BlockedError{Msg: be.Msg}
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := &Pruning{Removal: Removal{Removed: []string{}, Files: []File{}}, Pruned: []Finding{}, Skipped: []Finding{}, Rounds: pr.Rounds}
+	named := map[string]bool{}
+	for _, it := range pr.Items {
+		f := Finding{Position: Position{File: it.Pos.File, Line: it.Pos.Line, Col: it.Pos.Col}, Rule: it.Rule, Kind: string(it.Kind),
+			Name: it.Name, Pkg: it.Pkg, Reason: it.Reason, Detail: it.Detail, Round: it.Round, Skipped: it.Skip}
+		if s.s.WS.Work != "" {
+			f.Module = it.Pos.Module
+		}
+		if it.Skip != "" {
+			r.Skipped = append(r.Skipped, f)
+			continue
+		}
+		r.Pruned = append(r.Pruned, f)
+		if name := keyName(it.Key.Pkg, it.Key.Path); !named[name] {
+			named[name] = true
+			r.Removed = append(r.Removed, name)
+		}
+	}
+	if pr.Removal == nil || pr.Removal.Set.Len() == 0 {
+		return r, nil
+	}
+	for _, it := range pr.Extras() {
+		r.Orphans = append(r.Orphans, keyName(it.Key.Pkg, it.Key.Path))
+	}
+	a, err := s.s.ApplyVerified(ctx, pr.Removal.Set, txn.Meta{Command: "prune", Targets: patterns}, opts.DryRun, mode)
+	if a == nil && err != nil {
+		return nil, err // nothing was written
+	}
+	r.applied(a)
+	if errors.As(err, &be) {
+		return r, &BlockedError{Msg: be.Msg, Lines: be.Lines}
+	}
+	if err != nil {
+		return r, err
+	}
+	if !opts.DryRun {
+		s.s.Close(true)
+		s.ended = true
+	}
+	return r, nil
+}
+
+// applied records what an apply (or a dry run) did.
+func (r *Removal) applied(a *session.Applied) {
+	if a == nil {
+		return
+	}
+	r.Snapshot, r.Verified, r.Diff = a.Snapshot, a.Verified, a.Diff
+	for _, f := range a.Files {
+		r.Files = append(r.Files, File(f))
+	}
+	for _, k := range a.Conflicts {
+		r.Conflicts = append(r.Conflicts, Conflict(k))
+	}
+}
+
+// keyName names a package ("example.com/m/pay") or a declaration
+// ("example.com/m/pay.T.M").
+func keyName(pkg, path string) string {
+	if path == "" {
+		return pkg
+	}
+	return pkg + "." + path
 }
 
 // Rollback restores the files of snapshot id (of the working set that

@@ -128,3 +128,86 @@ func TestImpactModuleless(t *testing.T) {
 		t.Errorf("Impact outside a module: %v", err)
 	}
 }
+
+func TestPrune(t *testing.T) {
+	dir := module(t)
+	ctx := context.Background()
+	s, err := goremover.Open(ctx, &goremover.Options{Dir: dir, CacheDir: "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Prune(ctx, nil, &goremover.PruneOptions{Kinds: []string{"uncertain"}}); err == nil || !strings.Contains(err.Error(), "never removed") {
+		t.Errorf("Prune -kind uncertain: %v, want an error", err)
+	}
+	if _, err := s.Prune(ctx, []string{"./nope"}, nil); err == nil {
+		t.Error("Prune of an unknown pattern: no error")
+	}
+
+	// A dry run: what is dead (Refund, which alone calls refundHelper;
+	// package use, which nothing imports; New and Client, which only use
+	// uses), as a diff; nothing written.
+	before := readTree(t, dir)
+	r, err := s.Prune(ctx, nil, &goremover.PruneOptions{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pruned []string
+	for _, f := range r.Pruned {
+		pruned = append(pruned, f.Kind+" "+f.Name)
+	}
+	want := []string{"type Client", "func New", "func Refund", "func refundHelper", "package example.com/m/use"}
+	if strings.Join(pruned, ", ") != strings.Join(want, ", ") {
+		t.Errorf("pruned = %s, want %s", strings.Join(pruned, ", "), strings.Join(want, ", "))
+	}
+	if !strings.Contains(r.Diff, "-func Refund() int") || !strings.Contains(r.Diff, "deleted file mode") || r.Snapshot != "" || r.Rounds != 1 {
+		t.Errorf("dry run = %+v", r)
+	}
+	if after := readTree(t, dir); after != before {
+		t.Fatal("a dry run wrote")
+	}
+
+	// Functions only, in pay: New stays while package use, which is
+	// not selected, calls it. Applied, verified, then rolled back.
+	r, err = s.Prune(ctx, []string{"./pay"}, &goremover.PruneOptions{Kinds: []string{"func"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Snapshot == "" || r.Verified != "typecheck" || strings.Join(r.Removed, " ") != "example.com/m/pay.Refund example.com/m/pay.refundHelper" {
+		t.Errorf("Prune = %+v", r)
+	}
+	if len(r.Skipped) != 1 || r.Skipped[0].Name != "New" || !strings.HasPrefix(r.Skipped[0].Skipped, "still used by Use at use/use.go:5:32") {
+		t.Errorf("skipped = %+v, want New, still used by use.Use", r.Skipped)
+	}
+	if _, err := s.Prune(ctx, nil, nil); !errors.Is(err, goremover.ErrEnded) {
+		t.Errorf("Prune after a Prune: %v, want ErrEnded", err)
+	}
+	if err := goremover.Rollback(dir, r.Snapshot, false); err != nil {
+		t.Fatal(err)
+	}
+	if after := readTree(t, dir); after != before {
+		t.Fatal("Rollback did not restore the tree")
+	}
+}
+
+// readTree returns the names and contents of the files under dir, but
+// .goremover.
+func readTree(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			if d != nil && d.Name() == ".goremover" {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		data, err := os.ReadFile(p)
+		b.WriteString(p + "\n" + string(data) + "\n")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}

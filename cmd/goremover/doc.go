@@ -13,6 +13,7 @@
 //	weigh       report what a module or packages cost, and what leaves the build with them
 //	rm          remove code and its orphans, atomically and verified
 //	dead        report code that nothing live uses: functions, methods, types, fields, constants, variables, packages, files
+//	prune       remove what 'goremover dead' reports, atomically and verified
 //	doctor      find and repair dependency residue in go.mod, go.sum, vendor and go.work
 //	history     list the snapshots taken before every apply
 //	rollback    restore the files a snapshot saved
@@ -512,6 +513,115 @@
 //	$ goremover dead -baseline dead-baseline.json -fail
 //	$ go build -cover -o app ./cmd/app && mkdir cov && GOCOVERDIR=cov ./app ...
 //	$ goremover dead -coverage cov
+//
+// # Remove what 'goremover dead' reports, atomically and verified
+//
+// Usage:
+//
+//	goremover prune [-C dir] [-n] [-json] [-kind list] [-verify mode] [-api auto|on|off] [-test=false] [-generated] [-tags list] [-platforms list] [-v] [pattern...]
+//
+// Prune removes the dead code of the working set, as 'goremover dead'
+// reports it, as one change that is verified and kept as a snapshot, like
+// 'goremover rm': with each declaration go its orphans, the imports only
+// it used, files and directories left empty, and the go.mod requirements
+// and go.sum lines no package needs any more.
+//
+// Removing dead code can make more code dead: a package that only dead
+// code imported is no longer linked, and its init and what only that
+// reaches go too. Prune analyses the code again as it would be after the
+// removal, and adds what the new analysis finds, until it finds nothing
+// new: the whole is still one change, one snapshot, one verification, and
+// a 'goremover dead' run afterwards finds nothing prune could remove.
+//
+// Only dead findings are removed. Uncertain ones (what only reflection
+// with a computed name may reach) and exported identifiers that could be
+// unexported are live, and are never removed (-kind uncertain or unexport
+// is bad usage). Nor is anything the analysis finds live removed as an
+// orphan: a var whose initialiser has a side effect, a method called
+// through an interface, a test. A file whose declarations are all dead is
+// deleted once they are removed, unless something else in it stays (a
+// package doc comment, a blank import). Members of a dead type go with
+// it.
+//
+// The -kind flag takes a comma-separated list of finding kinds (func,
+// method, type, field, const, var, package, file): only findings of those
+// kinds are removed. -kind file selects the declarations of files whose
+// declarations are all dead; -kind func selects dead functions, in such
+// files or not. An unknown kind is bad usage (exit 2).
+//
+// Patterns (a package, ./internal/..., a symbol, as in 'goremover help
+// targets') limit what is removed, not what is analysed: the whole
+// working set is always analysed. A type names its methods and fields too.
+//
+// Generated files (// Code generated ... DO NOT EDIT.) are neither
+// analysed nor changed unless the -generated flag is given: a declaration
+// there that only removed code used stays, for its generator to drop.
+//
+// Some findings cannot be removed, and are skipped with the reason,
+// never dropped in silence: one that code that stays still references (a
+// skipped finding, a test when -test=false, a generated file), a constant
+// whose removal would change the value of another of its group (its iota
+// shifts), and one whose removal would still edit or delete a generated
+// file. What only a skipped finding uses is skipped too, so the tree is
+// never left broken. Prune prints each removed and skipped finding:
+//
+//	file:line:col: removed KIND NAME: REASON
+//	file:line:col: skipped KIND NAME: WHY IT STAYS
+//
+// then the declarations removed with them that were not findings
+// (orphans, the tests named after a removed function), and the files
+// changed, the verification and the snapshot, as rm does. A finding of a
+// later analysis says "(once the rest is removed)".
+//
+// The -n flag (or -dry-run) prints the change as a unified diff and writes
+// nothing; the skipped findings are printed on standard error.
+//
+// The -verify flag says how the result is verified: typecheck (the
+// default), build or test, as for 'goremover rm'. If verification fails,
+// the snapshot is restored, what broke is printed, and prune exits 1.
+// 'goremover history' lists the change as "prune", with the flags and
+// patterns that chose what it removed, and 'goremover rollback' restores
+// it.
+//
+// The -api, -test and -generated flags are those of 'goremover dead': what
+// the roots are, and whether generated files are analysed (and, for prune,
+// may be edited and deleted).
+//
+// The -json flag prints the result as JSON, rm's shape with the findings:
+//
+//	{"snapshot": "20261122T101500Z-3f2a", "removed": ["example.com/m/pay.legacy"],
+//	 "files": [{"file": "pay/pay.go", "action": "edit"}], "verified": "typecheck",
+//	 "mode": "application", "modules": [{"module": "example.com/m", "mode": "application",
+//	   "mains": ["example.com/m/cmd/app"]}],
+//	 "pruned": [{"rule": "GR201", "kind": "func", "name": "legacy", "pkg": "example.com/m/pay",
+//	   "file": "pay/pay.go", "line": 12, "col": 6, "status": "dead",
+//	   "reason": "unreachable from any root", "round": 1}],
+//	 "skipped": [{"rule": "GR205", "kind": "const", "name": "B", ..., "skipped":
+//	   "removing it would change the value of C (its iota shifts)"}],
+//	 "orphans": ["example.com/m/pay.helper"], "rounds": 2}
+//
+// "removed" names the removed findings as rm names targets; "rounds" is
+// the number of analyses run. With nothing to remove, "snapshot" and
+// "verified" are empty and "files" is [].
+//
+// The -tags flag sets build tags in every configuration; the -platforms
+// flag limits the GOOS/GOARCH pairs analysed (default: every platform that
+// a build constraint of the working set names, plus the host), as in
+// -platforms linux/amd64,windows/*.
+//
+// The -v flag prints what is loaded (packages, how many came from the
+// index cache, the configurations checked) and every warning in full.
+//
+// The -C flag runs as if goremover were started in the named directory.
+//
+// Prune exits 0 when the change is applied and verified, or when there is
+// nothing to remove; 1 when verification failed (the tree is as it was);
+// and 2 for bad usage or input (the tree is as it was).
+//
+// Example:
+//
+//	$ goremover prune -n
+//	$ goremover prune -kind func,method ./internal/...
 //
 // # Find and repair dependency residue in go.mod, go.sum, vendor and go.work
 //

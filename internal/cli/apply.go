@@ -3,7 +3,17 @@
 
 package cli
 
-import "github.com/goremover/goremover/internal/session"
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/goremover/goremover/internal/edit"
+	"github.com/goremover/goremover/internal/report"
+	"github.com/goremover/goremover/internal/session"
+	"github.com/goremover/goremover/internal/txn"
+	"github.com/goremover/goremover/internal/verify"
+)
 
 // applyResult is the JSON every writing command prints (the SPEC's
 // shape); commands embed it and add their own fields.
@@ -30,4 +40,30 @@ func (r *applyResult) set(a *session.Applied, dryRun bool) {
 	if dryRun {
 		r.DryRun, r.Diff = true, a.Diff
 	}
+}
+
+// applyRemoval shows (dryRun) or applies a computed code removal,
+// verified in mode: what rm and prune share after computing their change.
+func applyRemoval(ctx context.Context, sess *session.Session, set *edit.Set, meta txn.Meta, dryRun bool, mode verify.Mode) (*session.Applied, error) {
+	if !dryRun && AfterCompute != nil {
+		AfterCompute(set)
+	}
+	return sess.ApplyVerified(ctx, set, meta, dryRun, mode)
+}
+
+// printSummary prints the last line of an applied removal: the files,
+// the verification and the snapshot to roll back to.
+func (r *applyResult) printSummary() {
+	counts := map[string]int{}
+	for _, f := range r.Files {
+		counts[f.Action]++
+	}
+	var parts []string
+	for _, a := range [][2]string{{"edit", "edited"}, {"delete", "deleted"}, {"create", "created"}} {
+		if counts[a[0]] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[a[0]], a[1]))
+		}
+	}
+	fmt.Fprintf(Stdout, "%s changed (%s); verified: %s; snapshot %s (undo: goremover rollback %s)\n",
+		report.Plural(len(r.Files), "file"), strings.Join(parts, ", "), r.Verified, r.Snapshot, r.Snapshot)
 }

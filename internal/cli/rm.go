@@ -206,20 +206,7 @@ func runRm(ctx context.Context, cmd *Command, args []string) (err error) {
 	if rem.Set.Len() == 0 {
 		return &load.Error{Msg: "nothing to remove"}
 	}
-	c := &session.Change{WS: sess.WS, Cwd: sess.Cwd, Set: rem.Set, Meta: txn.Meta{Command: "rm", Targets: args},
-		DryRun: rmDryRun, Checked: string(mode)}
-	if !rmDryRun {
-		if AfterCompute != nil {
-			AfterCompute(rem.Set)
-		}
-		// Verification runs inside the transaction: a crash while it
-		// runs is rolled back by the next goremover command, like one
-		// during the writes.
-		if c.Verify, err = sess.Verifier(ctx, rem.Set, mode); err != nil {
-			return err
-		}
-	}
-	a, err := session.Apply(ctx, c)
+	a, err := applyRemoval(ctx, sess, rem.Set, txn.Meta{Command: "rm", Targets: args}, rmDryRun, mode)
 	if err != nil {
 		return err
 	}
@@ -280,18 +267,7 @@ func rmPrintText(rem *remove.Removal, res *rmResult) {
 	if res.Summary != "" {
 		fmt.Fprintf(Stdout, "%s\n", res.Summary)
 	}
-	counts := map[string]int{}
-	for _, f := range res.Files {
-		counts[f.Action]++
-	}
-	var parts []string
-	for _, a := range [][2]string{{"edit", "edited"}, {"delete", "deleted"}, {"create", "created"}} {
-		if counts[a[0]] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[a[0]], a[1]))
-		}
-	}
-	fmt.Fprintf(Stdout, "%s changed (%s); verified: %s; snapshot %s (undo: goremover rollback %s)\n",
-		report.Plural(len(res.Files), "file"), strings.Join(parts, ", "), res.Verified, res.Snapshot, res.Snapshot)
+	res.printSummary()
 }
 
 func keyName(k index.Key) string {

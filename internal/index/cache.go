@@ -66,7 +66,7 @@ func DefaultCacheDir() string {
 }
 
 // cacheVersion changes whenever the format or meaning of entries does.
-const cacheVersion = "goremover-index-11"
+const cacheVersion = "goremover-index-12"
 
 // Build indexes the working set.
 func Build(ctx context.Context, ws *load.WorkingSet, opts *Options) (*Index, error) {

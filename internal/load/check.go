@@ -338,14 +338,35 @@ func (c *Checked) loadMissing(ctx context.Context, ws *WorkingSet, dirs []*Dir, 
 	if len(want) == 0 {
 		return nil
 	}
-	cfg := packagesConfig(ctx, ws, opts, packages.NeedName|packages.NeedTypes, false)
-	pkgs, err := packages.Load(cfg, slices.Sorted(maps.Keys(want))...)
-	if err != nil {
-		return nil // a best effort: stand-ins remain
+	load := func(env []string) {
+		o := *opts
+		o.Env = append(slices.Clip(o.Env), env...)
+		cfg := packagesConfig(ctx, ws, &o, packages.NeedName|packages.NeedTypes, false)
+		pkgs, err := packages.Load(cfg, slices.Sorted(maps.Keys(want))...)
+		if err != nil {
+			return // a best effort: stand-ins remain
+		}
+		for _, p := range pkgs {
+			if p.Types != nil && len(p.Errors) == 0 && hostTypes[p.PkgPath] == nil {
+				hostTypes[p.PkgPath] = p.Types
+				delete(want, p.PkgPath)
+			}
+		}
 	}
-	for _, p := range pkgs {
-		if p.Types != nil && len(p.Errors) == 0 && hostTypes[p.PkgPath] == nil {
-			hostTypes[p.PkgPath] = p.Types
+	load(nil)
+	// A package that does not build on the host (golang.org/x/sys/
+	// windows/svc on linux) is loaded for the platform of a
+	// configuration that imports it: with a stand-in, the files that
+	// use it would check without their interfaces, and neither the
+	// index nor a verification would see what they need.
+	tried := map[string]bool{c.Host.GOOS + "/" + c.Host.GOARCH: true}
+	for _, cfg := range c.Configs {
+		if len(want) == 0 || ctx.Err() != nil {
+			break
+		}
+		if plat := cfg.GOOS + "/" + cfg.GOARCH; !cfg.Ignore && !tried[plat] {
+			tried[plat] = true
+			load([]string{"GOOS=" + cfg.GOOS, "GOARCH=" + cfg.GOARCH, "CGO_ENABLED=0"})
 		}
 	}
 	return nil

@@ -15,7 +15,8 @@
 //	     made from removed code; recursively;
 //	(O3) likewise any func or type declared in a _test.go file (a test
 //	     helper), exported or not, except tests themselves;
-//	(O4) an import that only removed code used;
+//	(O4) an import that only removed code used (a package target that
+//	     only removed code imports is safe to remove);
 //	(O5) a file left with nothing but its package clause and imports
 //	     (unless it keeps a blank or dot import, cgo, or a package doc);
 //	(O6) for a package target: its directory's Go files of every build
@@ -57,6 +58,12 @@ type Options struct {
 	// Names returns the package names of import paths (nil: guessed
 	// from the paths).
 	Names func(paths []string) map[string]string
+	// Live, if set, reports the declarations that live on their own
+	// whatever is removed (a test, a var whose initialiser has a side
+	// effect, a method called through an interface): they are never
+	// taken as orphans or named tests (O1-O3). Prune passes what the
+	// dead-code analysis found live, so that it removes only dead code.
+	Live func(index.Key) bool
 }
 
 // Item is one declaration or package that the removal takes.
@@ -125,7 +132,7 @@ func Compute(ws *load.WorkingSet, x *index.Index, targets []*target.Target, opts
 		r.Guesses = append(r.Guesses, res.Guesses...)
 		var left []*index.Ref
 		for _, ref := range res.Refs {
-			if !c.removedRef(ref) && !c.assertion(ref) {
+			if !c.removedRef(ref) && !c.assertion(ref) && !c.droppedImport(ref) {
 				left = append(left, ref)
 			}
 		}
@@ -217,6 +224,58 @@ func (c *computer) removedRef(r *index.Ref) bool {
 	return r.Encl != (index.Key{}) && c.removed(r.Encl)
 }
 
+// droppedImport reports whether r is an import that the removal drops
+// (O4) because only removed code used it: a named import, in a file of a
+// package that loses declarations, whose every other reference to the
+// imported package is made from removed code. A package target imported
+// only by removed code is then safe to remove with it.
+func (c *computer) droppedImport(r *index.Ref) bool {
+	if r.Kind != index.Import || r.Encl != (index.Key{}) || !c.symPkgs[trimTest(r.From)] {
+		return false
+	}
+	f := c.parsed[c.abs(r.Pos)]
+	if f == nil {
+		return false
+	}
+	named := false
+	for _, is := range f.Imports {
+		p := c.fset.Position(is.Pos())
+		if p.Line != r.Pos.Line {
+			continue
+		}
+		named = is.Name == nil || is.Name.Name != "_" && is.Name.Name != "."
+	}
+	if !named {
+		return false // blank and dot imports stay
+	}
+	p := c.x.Package(trimTest(r.From))
+	if p == nil {
+		return false
+	}
+	used := false
+	for i := range p.Refs {
+		u := &p.Refs[i]
+		if u.Pos.Module != r.Pos.Module || u.Pos.File != r.Pos.File || trimTest(u.To.Pkg) != trimTest(r.To.Pkg) || u.Kind == index.Import {
+			continue
+		}
+		if !c.removedRef(u) {
+			return false
+		}
+		used = true
+	}
+	return used
+}
+
+// abs returns the absolute path of the file of a working-set position.
+func (c *computer) abs(pos index.Pos) string {
+	for _, m := range c.ws.Modules {
+		if m.Path == pos.Module {
+			return filepath.Join(m.Dir, filepath.FromSlash(pos.File))
+		}
+	}
+	return ""
+}
+
 // namedTests adds (O1).
 func (c *computer) namedTests(targets []*target.Target) {
 	for _, t := range targets {
@@ -225,12 +284,15 @@ func (c *computer) namedTests(targets []*target.Target) {
 		}
 		stem := impact.TestStem(t)
 		for _, d := range t.Pkg.Decls {
-			if d.Test && d.Kind == index.Func && impact.NamedTest(d.Name, stem) {
+			if d.Test && d.Kind == index.Func && impact.NamedTest(d.Name, stem) && !c.live(d.Key) {
 				c.add(d.Key, "test")
 			}
 		}
 	}
 }
+
+// live reports whether Options.Live says k lives on its own.
+func (c *computer) live(k index.Key) bool { return c.opts.Live != nil && c.opts.Live(k) }
 
 // orphans adds (O2) and (O3) until nothing changes.
 func (c *computer) orphans() {
@@ -242,7 +304,7 @@ func (c *computer) orphans() {
 		}
 		for i := range p.Decls {
 			d := &p.Decls[i]
-			if candidate(d) {
+			if candidate(d) && !c.live(d.Key) {
 				cands = append(cands, d)
 			}
 		}

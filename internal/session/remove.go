@@ -16,6 +16,7 @@ import (
 	"github.com/goremover/goremover/internal/remove"
 	"github.com/goremover/goremover/internal/report"
 	"github.com/goremover/goremover/internal/target"
+	"github.com/goremover/goremover/internal/txn"
 	"github.com/goremover/goremover/internal/verify"
 )
 
@@ -24,6 +25,9 @@ type RemoveOptions struct {
 	KeepOrphans    bool // only the targets and the tests named after them
 	AllowIotaShift bool // allow changing the iota value of kept constants
 	Generated      bool // allow editing generated files
+	// live: declarations never taken as orphans (prune: what the
+	// dead-code analysis found live).
+	live func(index.Key) bool
 }
 
 // Removal computes the change that removes targets: symbols and packages
@@ -33,24 +37,47 @@ type RemoveOptions struct {
 // change. A refusal for another reason (an iota shift, a generated file,
 // go mod tidy keeping a module) is a *BlockedError.
 func (s *Session) Removal(ctx context.Context, targets []*target.Target, opts *RemoveOptions) (*remove.Removal, error) {
-	if opts == nil {
-		opts = &RemoveOptions{}
-	}
 	if len(targets) > 0 && targets[0].Module != "" {
 		return s.removeModule(ctx, targets)
 	}
-	rem, err := remove.Compute(s.WS, s.X, targets, &remove.Options{
+	rem, err := s.compute(ctx, targets, opts)
+	if err != nil {
+		return nil, s.refusal(err)
+	}
+	if len(rem.Blocked) > 0 {
+		return rem, nil
+	}
+	if err := s.finish(ctx, rem); err != nil {
+		return nil, err
+	}
+	return rem, nil
+}
+
+// compute computes the code removal of symbol and package targets, its
+// refusals (*remove.IotaError, *remove.GeneratedError) as they are.
+func (s *Session) compute(ctx context.Context, targets []*target.Target, opts *RemoveOptions) (*remove.Removal, error) {
+	if opts == nil {
+		opts = &RemoveOptions{}
+	}
+	return remove.Compute(s.WS, s.X, targets, &remove.Options{
 		KeepOrphans:    opts.KeepOrphans,
 		AllowIotaShift: opts.AllowIotaShift,
 		Generated:      opts.Generated,
+		Live:           opts.live,
 		Names: func(paths []string) map[string]string {
 			return load.PackageNames(ctx, s.WS, paths, &s.Index.Load)
 		},
 	})
+}
+
+// refusal turns compute's refusals into a *BlockedError whose paths are
+// relative to the current directory; other errors are returned as they
+// are.
+func (s *Session) refusal(err error) error {
 	var iota *remove.IotaError
 	if errors.As(err, &iota) {
 		iota.Pos = RelPath(s.Cwd, iota.Pos)
-		return nil, &BlockedError{Msg: "cannot remove: " + err.Error()}
+		return &BlockedError{Msg: "cannot remove: " + err.Error()}
 	}
 	var gen *remove.GeneratedError
 	if errors.As(err, &gen) {
@@ -61,23 +88,21 @@ func (s *Session) Removal(ctx context.Context, targets []*target.Target, opts *R
 				g.DirectiveFile = RelPath(s.Cwd, g.DirectiveFile)
 			}
 		}
-		return nil, &BlockedError{Msg: gen.Error()}
+		return &BlockedError{Msg: gen.Error()}
 	}
-	if err != nil {
-		return nil, err
-	}
-	if len(rem.Blocked) > 0 {
-		return rem, nil
-	}
+	return err
+}
+
+// finish completes a code removal that nothing blocks: it warns of the
+// uses that may reach it but can only be guessed, and adds the go.mod
+// and go.sum lines it leaves unneeded.
+func (s *Session) finish(ctx context.Context, rem *remove.Removal) error {
 	p := s.Printer()
 	for _, g := range rem.Guesses {
 		s.say(fmt.Sprintf("warning: %s: %s may reach what is removed (a guess; it does not block)", p.Display(g.Pos), g.Note))
 	}
 	warn := func(msg string) { s.say("warning: " + msg) }
-	if err := modfix.AddTidy(ctx, s.WS, s.X, rem.Set, warn); err != nil {
-		return nil, err
-	}
-	return rem, nil
+	return modfix.AddTidy(ctx, s.WS, s.X, rem.Set, warn)
 }
 
 // removeModule computes the removal of one module requirement (rm -m).
@@ -102,6 +127,23 @@ func (s *Session) removeModule(ctx context.Context, targets []*target.Target) (*
 		rem.Summary = s.ModuleSummary(ctx, f, t.Module)
 	}
 	return rem, nil
+}
+
+// ApplyVerified shows set as a unified diff (dryRun), or applies it with
+// its verification in mode run inside the transaction: the path of every
+// code removal (rm, prune, the library's Remove).
+func (s *Session) ApplyVerified(ctx context.Context, set *edit.Set, meta txn.Meta, dryRun bool, mode verify.Mode) (*Applied, error) {
+	c := &Change{WS: s.WS, Cwd: s.Cwd, Set: set, Meta: meta, DryRun: dryRun, Checked: string(mode)}
+	if !dryRun {
+		// Verification runs inside the transaction: a crash while it
+		// runs is rolled back by the next goremover command, like one
+		// during the writes.
+		var err error
+		if c.Verify, err = s.Verifier(ctx, set, mode); err != nil {
+			return nil, err
+		}
+	}
+	return Apply(ctx, c)
 }
 
 // Verifier returns the verification of set once applied, in mode: its

@@ -295,11 +295,35 @@ func (r *Resolver) pkgTarget(s Spec, p *index.Package) *Target {
 
 func (r *Resolver) symbol(s Spec, p *index.Package, sym string) (*Target, error) {
 	key := index.Key{Pkg: p.Path, Path: sym}
-	decls := r.X.Decls(key)
-	if len(decls) == 0 {
+	if len(r.X.Decls(key)) == 0 {
 		key.Pkg = p.Path + "_test"
-		decls = r.X.Decls(key)
 	}
+	return r.symbolKey(s, p, key), nil
+}
+
+// Key resolves an index key, a declaration's or a package's, as the
+// target that names it: what 'goremover prune' removes for a finding.
+func (r *Resolver) Key(k index.Key) (*Target, error) {
+	path := strings.TrimSuffix(k.Pkg, "_test")
+	p := r.X.Package(path)
+	if p == nil {
+		return nil, &Error{Arg: k.Pkg, Msg: "not a package of the working set"}
+	}
+	if k.Path == "" {
+		return r.pkgTarget(Spec{Arg: p.Path, Form: FormPath, Path: p.Path}, p), nil
+	}
+	arg := path + "." + k.Path
+	if len(r.X.Decls(k)) == 0 {
+		return nil, &Error{Arg: arg, Msg: "no such declaration"}
+	}
+	return r.symbolKey(Spec{Arg: arg, Form: FormPath, Path: arg}, p, k), nil
+}
+
+// symbolKey is the target of the declaration key, of package p (or of
+// its external test package), which must exist.
+func (r *Resolver) symbolKey(s Spec, p *index.Package, key index.Key) *Target {
+	sym := key.Path
+	decls := r.X.Decls(key)
 	d := decls[0]
 	t := &Target{Spec: s, Kind: d.Kind, Pkgs: []string{p.Path}, Key: key, Name: d.Name, Recv: d.Recv, Decls: decls, Pkg: p}
 	t.Keys = []index.Key{key}
@@ -313,7 +337,7 @@ func (r *Resolver) symbol(s Spec, p *index.Package, sym string) (*Target, error)
 		}
 	}
 	t.Keys = dedupKeys(t.Keys)
-	return t, nil
+	return t
 }
 
 func dedupKeys(ks []index.Key) []index.Key {
