@@ -518,7 +518,7 @@
 //
 // Usage:
 //
-//	goremover prune [-C dir] [-n] [-json] [-kind list] [-verify mode] [-api auto|on|off] [-test=false] [-generated] [-tags list] [-platforms list] [-v] [pattern...]
+//	goremover prune [-C dir] [-n] [-json] [-kind list] [-coverage dirs] [-verify mode] [-api auto|on|off] [-test=false] [-generated] [-tags list] [-platforms list] [-v] [pattern...]
 //
 // Prune removes the dead code of the working set, as 'goremover dead'
 // reports it, as one change that is verified and kept as a snapshot, like
@@ -548,6 +548,14 @@
 // kinds are removed. -kind file selects the declarations of files whose
 // declarations are all dead; -kind func selects dead functions, in such
 // files or not. An unknown kind is bad usage (exit 2).
+//
+// The kind cold, with the -coverage flag (the GOCOVERDIR directories of
+// runs of binaries built with go build -cover, as for 'goremover dead
+// -coverage'), removes live code that never ran in those runs: a cold
+// function goes only with every caller that is not removed too (the
+// others are skipped: their callers stay), so what remains builds. Cold
+// code is never removed without -kind cold; -kind cold,func removes dead
+// functions too.
 //
 // Patterns (a package, ./internal/..., a symbol, as in 'goremover help
 // targets') limit what is removed, not what is analysed: the whole

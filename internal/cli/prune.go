@@ -9,8 +9,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
+	"github.com/goremover/goremover/internal/coverage"
 	"github.com/goremover/goremover/internal/dead"
 	"github.com/goremover/goremover/internal/index"
 	"github.com/goremover/goremover/internal/remove"
@@ -21,7 +23,7 @@ import (
 )
 
 var cmdPrune = &Command{
-	UsageLine: "goremover prune [-C dir] [-n] [-json] [-kind list] [-verify mode] [-api auto|on|off] [-test=false] [-generated] [-tags list] [-platforms list] [-v] [pattern...]",
+	UsageLine: "goremover prune [-C dir] [-n] [-json] [-kind list] [-coverage dirs] [-verify mode] [-api auto|on|off] [-test=false] [-generated] [-tags list] [-platforms list] [-v] [pattern...]",
 	Short:     "remove what 'goremover dead' reports, atomically and verified",
 	Long: `
 Prune removes the dead code of the working set, as 'goremover dead'
@@ -52,6 +54,14 @@ method, type, field, const, var, package, file): only findings of those
 kinds are removed. -kind file selects the declarations of files whose
 declarations are all dead; -kind func selects dead functions, in such
 files or not. An unknown kind is bad usage (exit 2).
+
+The kind cold, with the -coverage flag (the GOCOVERDIR directories of
+runs of binaries built with go build -cover, as for 'goremover dead
+-coverage'), removes live code that never ran in those runs: a cold
+function goes only with every caller that is not removed too (the
+others are skipped: their callers stay), so what remains builds. Cold
+code is never removed without -kind cold; -kind cold,func removes dead
+functions too.
 
 Patterns (a package, ./internal/..., a symbol, as in 'goremover help
 targets') limit what is removed, not what is analysed: the whole
@@ -127,6 +137,7 @@ var (
 	pruneAPI       string
 	pruneTest      bool
 	pruneGenerated bool
+	pruneCoverage  string
 )
 
 func init() {
@@ -140,6 +151,7 @@ func init() {
 	f.StringVar(&pruneAPI, "api", "auto", "whether exported API is a root: `auto`, on or off")
 	f.BoolVar(&pruneTest, "test", true, "tests, benchmarks, examples and fuzz targets are roots")
 	f.BoolVar(&pruneGenerated, "generated", false, "analyse, edit and delete generated files too")
+	f.StringVar(&pruneCoverage, "coverage", "", "coverage data `dirs` (GOCOVERDIR of go build -cover runs, comma-separated): -kind cold removes the live code that never ran")
 	commands = append(commands, cmdPrune)
 }
 
@@ -199,6 +211,15 @@ func runPrune(ctx context.Context, cmd *Command, args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	if slices.Contains(kinds, string(dead.Cold)) != (pruneCoverage != "") {
+		return &UsageError{Cmd: cmd, Msg: "-kind cold and -coverage go together: cold code is what the coverage data says never ran"}
+	}
+	var cov *coverage.Profile
+	if pruneCoverage != "" {
+		if cov, err = readCoverage(ctx, cmd, pruneCoverage, pruneFlags.dir); err != nil {
+			return err
+		}
+	}
 	specs, err := session.ParseTargets(args, false)
 	if err != nil {
 		return err
@@ -218,12 +239,16 @@ func runPrune(ctx context.Context, cmd *Command, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	pr, err := sess.Prune(ctx, &session.PruneOptions{
+	opts := &session.PruneOptions{
 		Dead:   dead.Options{API: api, Tests: pruneTest, Generated: pruneGenerated},
 		Select: sel.Selects,
-	})
+	}
+	if cov != nil {
+		opts.Coverage = cov
+	}
+	pr, err := sess.Prune(ctx, opts)
 	if err != nil {
-		return err
+		return coverageStaleError(sess.Printer(), pruneCoverage, err)
 	}
 	dp := &deadPrinter{sess: sess, res: pr.Result, printer: sess.Printer()}
 	res := &pruneResult{applyResult: newApplyResult(), Modules: pr.Result.Modules, Pruned: []pruneFinding{}, Skipped: []pruneFinding{}, Rounds: pr.Rounds}
@@ -290,6 +315,9 @@ func pruneMetaArgs(args []string) []string {
 	var out []string
 	if pruneKind != "" {
 		out = append(out, "-kind", pruneKind)
+	}
+	if pruneCoverage != "" {
+		out = append(out, "-coverage", pruneCoverage)
 	}
 	if pruneAPI != "auto" {
 		out = append(out, "-api", pruneAPI)

@@ -55,6 +55,11 @@ type PruneOptions struct {
 	// the findings of the file's declarations. Nil selects the dead
 	// ones.
 	Select func(*dead.Finding) bool
+	// Coverage, if set, marks the live code that never ran in it as
+	// cold (dead.Result.MarkCold) before selecting: Select may then
+	// take cold findings. A *dead.StaleError if the data does not
+	// match the source.
+	Coverage dead.Runs
 }
 
 // Pruned is a finding that prune removes or skips.
@@ -93,6 +98,12 @@ func (s *Session) Prune(ctx context.Context, opts *PruneOptions) (*Pruning, erro
 		sel = func(f *dead.Finding) bool { return f.Status == dead.Dead }
 	}
 	res := dead.Analyze(s.X, &opts.Dead)
+	if opts.Coverage != nil {
+		// Once, on the unedited source: the data's lines are its own.
+		if _, err := res.MarkCold(opts.Coverage); err != nil {
+			return nil, err
+		}
+	}
 	p := &pruner{s: s, opts: opts, claimed: map[claim]bool{}, last: res}
 	pr := &Pruning{Result: res}
 	p.add(res, sel, 1)
@@ -140,6 +151,8 @@ var PruneKinds = []string{"func", "method", "type", "field", "const", "var", "pa
 // and in the packages and symbols asked for.
 type Selection struct {
 	kinds map[index.DeclKind]bool // none: every kind
+	dead  bool                    // dead findings are selected
+	cold  bool                    // cold findings too (-kind cold)
 	pkgs  map[string]bool         // packages the targets name; nil: no target
 	keys  map[index.Key]bool
 }
@@ -154,25 +167,27 @@ func (e *KindError) Error() string { return e.Kind + ": " + e.Msg }
 
 // NewSelection selects the dead findings of kinds (none: every kind of
 // PruneKinds) in targets (none: the whole working set; a type names its
-// members too). A kind prune does not remove is a *KindError: uncertain
-// and unexport findings are live, and cold ones (coverage evidence) are
-// not known to this version.
+// members too), and with the kind cold the cold findings (live code that
+// coverage data says never ran). A kind prune does not remove is a
+// *KindError: uncertain and unexport findings are live.
 func NewSelection(kinds []string, targets []*target.Target) (*Selection, error) {
 	s := &Selection{kinds: map[index.DeclKind]bool{}}
 	for _, k := range kinds {
 		switch {
 		case k == string(dead.Uncertain) || k == string(dead.Unexport):
 			return nil, &KindError{k, fmt.Sprintf("prune removes only dead code; %s findings are live, and are never removed", k)}
-		case k == "cold":
-			// The hook for coverage evidence: cold findings come
-			// from 'goremover dead -coverage', which this version
-			// does not have.
-			return nil, &KindError{k, "this goremover has no coverage evidence ('goremover dead -coverage'), so no finding is cold"}
+		case k == string(dead.Cold):
+			// Live code that never ran: only when asked.
+			s.cold = true
 		case slices.Contains(PruneKinds, k):
 			s.kinds[index.DeclKind(k)] = true
+			s.dead = true
 		default:
-			return nil, &KindError{k, "unknown kind (want " + strings.Join(PruneKinds, ", ") + ")"}
+			return nil, &KindError{k, "unknown kind (want " + strings.Join(PruneKinds, ", ") + ", or cold)"}
 		}
+	}
+	if len(kinds) == 0 {
+		s.dead = true
 	}
 	if len(targets) > 0 {
 		s.pkgs, s.keys = map[string]bool{}, map[index.Key]bool{}
@@ -194,7 +209,16 @@ func NewSelection(kinds []string, targets []*target.Target) (*Selection, error) 
 // selected by the kind file, and by a target only through its package:
 // otherwise Prune asks about its declarations' findings one by one.
 func (s *Selection) Selects(f *dead.Finding) bool {
-	if f.Status != dead.Dead || len(s.kinds) > 0 && !s.kinds[f.Kind] {
+	switch f.Status {
+	case dead.Dead:
+		if !s.dead || len(s.kinds) > 0 && !s.kinds[f.Kind] {
+			return false
+		}
+	case dead.Cold:
+		if !s.cold {
+			return false
+		}
+	default:
 		return false
 	}
 	if s.pkgs == nil {
