@@ -18,7 +18,8 @@
 //	(R3) with Options.Tests, the tests, benchmarks, examples, fuzz
 //	     targets and TestMain of _test.go files;
 //	(R4) what the compiler cannot see: //go:linkname in both
-//	     directions, cgo //export, in a package a root links;
+//	     directions, cgo //export, in a package a root links; and the
+//	     Fuzz functions of //go:build gofuzz files, which go-fuzz calls;
 //	(R5) in library mode, the exported identifiers of the packages
 //	     outside internal/, and the exported methods and fields of every
 //	     live type of the module (importers may call them).

@@ -313,6 +313,21 @@ func (a *analysis) fileIgnored(p index.Pos) bool {
 	return f != nil && slices.Contains(f.Platforms, "ignore")
 }
 
+// fileGoFuzz reports whether the file at p builds only with the gofuzz
+// or gofuzz_libfuzzer tag, which go-fuzz-build sets.
+func (a *analysis) fileGoFuzz(p index.Pos) bool {
+	f := a.x.File(p)
+	if f == nil {
+		return false
+	}
+	for _, pl := range f.Platforms {
+		if strings.Contains(pl, "tag:gofuzz") {
+			return true
+		}
+	}
+	return false
+}
+
 // run marks what is live, then what is uncertain.
 func (a *analysis) run() {
 	a.mods = a.modules()

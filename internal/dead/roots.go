@@ -136,6 +136,11 @@ func (a *analysis) roots() {
 			case d.Kind == index.Var && d.Effect && a.linkedPkg(d.Key.Pkg):
 				// (R2)
 				a.root(d.Key, "its initialiser runs when the package is linked")
+			case d.Kind == index.Func && strings.HasPrefix(d.Name, "Fuzz") && a.fileGoFuzz(d.Pos):
+				// (R4) An entry point of go-fuzz or of a libFuzzer
+				// build (go-fuzz-build -func Fuzz...): a tool outside
+				// the working set calls it.
+				a.root(d.Key, "a go-fuzz entry point (//go:build gofuzz)")
 			case d.Test && d.Kind == index.Func && testFunc(d.Name):
 				// (R3) Examples without an output comment too:
 				// go test never runs them, but they are the
