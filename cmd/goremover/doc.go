@@ -217,7 +217,7 @@
 //
 // For example:
 //
-//	example.com/m: 1 change since HEAD (4f1c2d3e5a6b) (1 upgraded)
+//	example.com/m: 1 change since HEAD (4f1c2d3e5a6b): 1 upgraded
 //	upgraded google.golang.org/grpc v1.52.0 => v1.58.3 GR303
 //		required at v1.58.3 by:
 //			go.mod:9:2: example.com/m requires example.com/sdk@v1.4.0
