@@ -208,7 +208,9 @@
 //     positions of the baseline's files, as REF:go.mod:LINE:COL);
 //   - the import chains from the working set's files to its packages, in
 //     every build configuration, tests included, through the dependencies'
-//     imports (as 'goremover why' prints them);
+//     imports (as 'goremover why' prints them); the text shows the first
+//     chain of each working-set package and package it imports, with the
+//     number of other files that import the same (-json has every chain);
 //   - "major version jump" when the major version differs (v1.9.0 to
 //     v2.0.0+incompatible, v0.9.0 to v1.0.0) or when a module path of
 //     another major version (example.com/lib/v2) joins the build while

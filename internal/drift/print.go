@@ -72,7 +72,7 @@ func (r *Result) Text(w io.Writer, cwd string) error {
 			} else {
 				r.chains(&b, "required at "+c.New+" by:", c.Required, cwd, false)
 			}
-			r.chains(&b, "imported by:", c.Imported, cwd, false)
+			r.chains(&b, "imported by:", perPackage(c.Imported), cwd, false)
 		}
 		for _, u := range m.Updates {
 			b.WriteString(updateLine(u) + "\n")
@@ -170,6 +170,31 @@ func updateLine(u *Update) string {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
+// perPackage keeps, of import chains, the first of each importing
+// working-set package and imported package, with a note that counts the
+// others (-json lists every one): a package that hundreds of files
+// import would bury the other changes.
+func perPackage(rs []why.Reason) []why.Reason {
+	var out []why.Reason
+	at := map[string]int{}
+	more := map[string]int{}
+	for _, r := range rs {
+		s := r.Chain[0]
+		key := s.Module + "\x00" + strings.TrimSuffix(s.From, "_test") + "\x00" + s.To
+		if _, ok := at[key]; ok {
+			more[key]++
+			continue
+		}
+		at[key] = len(out)
+		out = append(out, r)
+	}
+	for key, n := range more {
+		r := &out[at[key]]
+		r.Note = fmt.Sprintf("and %s of %s by %s", report.Plural(n, "more import"), r.Chain[0].To, r.Chain[0].From)
+	}
+	return out
+}
+
 // chains prints reasons under a heading, a chain's first step on a line
 // indented twice and the following steps once more.
 func (r *Result) chains(b *strings.Builder, heading string, rs []why.Reason, cwd string, baseline bool) {
@@ -180,6 +205,9 @@ func (r *Result) chains(b *strings.Builder, heading string, rs []why.Reason, cwd
 	for _, reason := range rs {
 		for j, s := range reason.Chain {
 			b.WriteString(strings.Repeat("\t", min(j, 1)+2) + r.step(reason, s, cwd, baseline) + "\n")
+		}
+		if reason.Note != "" {
+			b.WriteString("\t\t\t(" + reason.Note + ")\n")
 		}
 	}
 }
