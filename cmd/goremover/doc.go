@@ -11,6 +11,7 @@
 //	impact      report who depends on a target and whether it is safe to remove
 //	why         explain every reason a module or a package is in the build
 //	weigh       report what a module or packages cost, and what leaves the build with them
+//	drift       show how the selected module versions moved since a git commit, and what moved them
 //	rm          remove code and its orphans, atomically and verified
 //	dead        report code that nothing live uses: functions, methods, types, fields, constants, variables, packages, files
 //	prune       remove what 'goremover dead' reports, atomically and verified
@@ -25,7 +26,7 @@
 //
 //	targets     target syntax
 //	platforms   build configurations and the platforms of a reference
-//	rules       the 49 rules of doctor and dead, GR100 to GR212 ('goremover help GR101' prints one)
+//	rules       the 58 rules of doctor, dead and drift, GR100 to GR312 ('goremover help GR101' prints one)
 //
 // Use "goremover help <topic>" for more information about that topic.
 //
@@ -249,6 +250,107 @@
 //	$ goremover weigh
 //	$ goremover weigh -m github.com/bytedance/sonic
 //	$ goremover weigh -binary ./prometheus -m github.com/aws/aws-sdk-go
+//
+// # Show how the selected module versions moved since a git commit, and what moved them
+//
+// Usage:
+//
+//	goremover drift [-C dir] [-json] [-sarif] [-baseline ref] [-online] [-fail-on upgrade|major|any] [-tags list] [-platforms list] [-v]
+//
+// Drift says what changed under the working set since a git commit: for
+// each module of the working set (each module of a go.work), how its
+// build list, the module versions that minimal version selection picks
+// over the pruned module graph, differs from the build list of the
+// commit's go.mod and go.sum. An upgrade often comes from a dependency's
+// go.mod rather than yours: upgrading an SDK that requires a newer
+// google.golang.org/grpc raises grpc for the whole build. Drift names
+// that go.mod.
+//
+// Each module added, removed, upgraded or downgraded is printed with
+//
+//   - the requirement chains that select its new version: every go.mod of
+//     the module graph that requires exactly that version, with the
+//     shortest chain of requirements from the main module to it (for a
+//     removed module, the chains that selected it at the baseline, at
+//     positions of the baseline's files, as REF:go.mod:LINE:COL);
+//   - the import chains from the working set's files to its packages, in
+//     every build configuration, tests included, through the dependencies'
+//     imports (as 'goremover why' prints them); the text shows the first
+//     chain of each working-set package and package it imports, with the
+//     number of other files that import the same (-json has every chain);
+//   - "major version jump" when the major version differs (v1.9.0 to
+//     v2.0.0+incompatible, v0.9.0 to v1.0.0) or when a module path of
+//     another major version (example.com/lib/v2) joins the build while
+//     the baseline had example.com/lib; and "+incompatible" for a major
+//     version of a repository without go.mod.
+//
+// For example:
+//
+//	example.com/m: 1 change since HEAD (4f1c2d3e5a6b): 1 upgraded
+//	upgraded google.golang.org/grpc v1.52.0 => v1.58.3 GR303
+//		required at v1.58.3 by:
+//			go.mod:9:2: example.com/m requires example.com/sdk@v1.4.0
+//				example.com/sdk@v1.4.0/go.mod:7:2: example.com/sdk@v1.4.0 requires google.golang.org/grpc@v1.58.3
+//		imported by:
+//			pay/client.go:8:2: example.com/m/pay imports google.golang.org/grpc
+//
+// The -baseline flag names the commit (a git revision: a branch, a tag,
+// HEAD~3, a hash; default HEAD, so that drift shows what the uncommitted
+// go.mod and go.sum change). Drift reads the commit's go.mod, go.sum and
+// go.work with git (git cat-file, which writes nothing), and asks the go
+// command for both module graphs offline, in scratch copies (GOPROXY is
+// the module cache, GOWORK=off, GOTOOLCHAIN=local): it never writes your
+// tree and never reaches the network. The module cache may lack the
+// go.mod of a version that only the baseline needs: drift then says
+// which, and the go mod download command that fetches it. A module of
+// the working set that the commit does not have is "new" (every module of
+// its build is added); one of the commit's go.work that the working set
+// no longer has is "gone".
+//
+// The -online flag also asks the module proxy (GOPROXY), as go list -m -u
+// -retracted does, about every module of each build list: newer versions
+// (GR310), retracted versions in use (GR311) and deprecated modules
+// (GR312), each with the requirement chains that select the version in
+// use. It is drift's only mode that uses the network.
+//
+// The -fail-on flag makes drift a gate for continuous integration: it
+// exits 1 when a change of the kind it names exists: upgrade (a module
+// selected at a higher version), major (a major version jump) or any
+// (any change: added, removed, upgraded or downgraded). The -online
+// answers never make drift fail.
+//
+// The -json flag prints {"baseline", "commit", "online", "modules":
+// [{"module", "dir", "status", "changes": [{"kind", "path", "old", "new",
+// "major", "alongside", "incompatible", "rule", "required", "imported"}],
+// "updates": [{"path", "version", "update", "retracted", "deprecated",
+// "required"}]}]}, where kind is added, removed, upgraded or downgraded,
+// and required and imported are lists of why's reasons ({"kind", "chain":
+// [{"module", "file", "line", "col", "from", "to", "platforms", "test"}]}).
+// The -sarif flag prints a SARIF 2.1.0 log for code scanning, a result per
+// change (rules GR301 to GR306, 'goremover help rules') at the require
+// line of your go.mod that starts its first chain.
+//
+// The -tags flag sets build tags in every configuration; the -platforms
+// flag limits the GOOS/GOARCH pairs analysed (default: every platform that
+// a build constraint of the working set names, plus the host), as in
+// -platforms linux/amd64,windows/*.
+//
+// The -v flag prints what is loaded (packages, how many came from the
+// index cache, the configurations checked) and every warning in full.
+//
+// The -C flag runs as if goremover were started in the named directory.
+//
+// Drift exits 0, or 1 with -fail-on when a change of that kind exists, or
+// 2 for bad usage or input: a directory that is not in a git repository,
+// an unknown revision, a baseline go.mod or go.work that does not parse
+// (with its position, as REF:go.mod:LINE:COL), a module graph the module
+// cache cannot give, an unknown -fail-on value.
+//
+// Example:
+//
+//	$ goremover drift
+//	$ goremover drift -baseline v1.4.0 -fail-on major
+//	$ goremover drift -baseline origin/main -online -sarif > drift.sarif
 //
 // # Remove code and its orphans, atomically and verified
 //
@@ -864,9 +966,9 @@
 // The -platforms flag limits the GOOS/GOARCH pairs (linux/amd64,windows/*);
 // the -tags flag sets tags in every configuration.
 //
-// # The 49 rules of doctor and dead, GR100 to GR212 ('goremover help GR101' prints one)
+// # The 58 rules of doctor, dead and drift, GR100 to GR312 ('goremover help GR101' prints one)
 //
-// Doctor (GR1xx) and dead (GR2xx) report each finding under a stable rule
+// Doctor (GR1xx), dead (GR2xx) and drift (GR3xx) report each finding under a stable rule
 // ID. The rules are:
 //
 //	GR100  warning           module graph cannot be loaded offline
@@ -918,6 +1020,15 @@
 //	GR210  info              code only reflection with a computed name can reach
 //	GR211  info              exported identifier only its own package uses
 //	GR212  info              live function that never ran in the coverage runs
+//	GR301  info              module added to the build since the baseline
+//	GR302  info              module gone from the build since the baseline
+//	GR303  warning           module selected at a higher version than at the baseline
+//	GR304  warning           module selected at a lower version than at the baseline
+//	GR305  error             module moved to another major version since the baseline
+//	GR306  warning           +incompatible version selected since the baseline
+//	GR310  info              newer version of a module of the build available (-online)
+//	GR311  error             selected version retracted by its module (-online)
+//	GR312  warning           module of the build deprecated by its authors (-online)
 //
 // 'goremover help GRnnn' prints a rule's documentation: what it finds, why
 // it matters, and what -fix does, with an example.
@@ -1606,4 +1717,132 @@
 // After:
 //
 //	(looked at; removed with prune -kind cold if nobody needs it)
+//
+// # Module added to the build since the baseline
+//
+// GR301: module added to the build since the baseline
+//
+// Severity: info. Fixable: no. Since: v0.4.0.
+//
+// A module that the build list of a working-set module has now and the
+// baseline's did not: a new requirement, or one that a dependency's go.mod
+// brought in. drift prints the requirement chains that select it and the
+// import chains from the working set's files to its packages.
+//
+// Before:
+//
+//	(baseline) require example.com/user v1.0.0
+//
+// After:
+//
+//	require (
+//		example.com/user v1.0.0
+//		example.com/gen v1.0.0
+//	)
+//
+// # Module gone from the build since the baseline
+//
+// GR302: module gone from the build since the baseline
+//
+// Severity: info. Fixable: no. Since: v0.4.0.
+//
+// A module that the baseline's build list had and the build no longer has.
+// drift prints the requirement chains that selected it at the baseline,
+// with positions in the baseline's go.mod (REF:go.mod:LINE:COL).
+//
+// # Module selected at a higher version than at the baseline
+//
+// GR303: module selected at a higher version than at the baseline
+//
+// Severity: warning. Fixable: no. Since: v0.4.0.
+//
+// The build selects a higher version of the module than the baseline did.
+// Minimal version selection picks the highest version that any go.mod of
+// the module graph requires, so the upgrade may come from a dependency's
+// go.mod rather than yours (an SDK upgrade that requires a newer
+// google.golang.org/grpc): drift prints every requirement of the new
+// version, with the chain from the main module, and the imports from the
+// working set that run the module's code.
+//
+// Before:
+//
+//	(baseline) example.com/dep v1.0.0 selected
+//
+// After:
+//
+//	example.com/user v1.0.0 requires example.com/dep v1.1.0: v1.1.0 selected
+//
+// # Module selected at a lower version than at the baseline
+//
+// GR304: module selected at a lower version than at the baseline
+//
+// Severity: warning. Fixable: no. Since: v0.4.0.
+//
+// The build selects a lower version of the module than the baseline did:
+// the requirement that raised it went away (a dependency dropped or
+// downgraded, a require line lowered). Fixes and behaviour of the higher
+// version are gone.
+//
+// # Module moved to another major version since the baseline
+//
+// GR305: module moved to another major version since the baseline
+//
+// Severity: error. Fixable: no. Since: v0.4.0.
+//
+// The selected version's major version differs from the baseline's
+// (v1.x to v2.0.0+incompatible, v0.x to v1.x), or a module path of
+// another major version (example.com/lib/v2) joined the build while the
+// baseline had example.com/lib. A major version may break its API and
+// behaviour; two major versions in one build are two copies of the code,
+// with their own state.
+//
+// Before:
+//
+//	(baseline) require example.com/lib v1.0.0
+//
+// After:
+//
+//	require example.com/lib/v2 v2.0.0
+//
+// # +incompatible version selected since the baseline
+//
+// GR306: +incompatible version selected since the baseline
+//
+// Severity: warning. Fixable: no. Since: v0.4.0.
+//
+// The build now selects a +incompatible version: a v2 or later tag of a
+// repository without a go.mod, outside semantic import versioning. Its
+// import path does not say its major version, and it declares no
+// requirements of its own, so what it needs is not in the module graph.
+//
+// # Newer version of a module of the build available
+//
+// GR310: newer version of a module of the build available
+//
+// Severity: info. Fixable: no. Needs -online. Since: v0.4.0.
+//
+// With -online, the module proxy has a newer version of a module of the
+// build list, as go list -m -u says. drift prints the requirement chains
+// that select the current version.
+//
+// # Selected version retracted by its module
+//
+// GR311: selected version retracted by its module
+//
+// Severity: error. Fixable: no. Needs -online. Since: v0.4.0.
+//
+// With -online, the module's latest go.mod retracts the selected version
+// (a retract directive, with its rationale): its authors say not to use
+// it. drift prints the requirement chains that select it, so that you
+// know which go.mod to raise.
+//
+// # Module of the build deprecated by its authors
+//
+// GR312: module of the build deprecated by its authors
+//
+// Severity: warning. Fixable: no. Needs -online. Since: v0.4.0.
+//
+// With -online, the module's latest go.mod has a "// Deprecated:" comment
+// on its module line. drift prints it with the requirement chains that
+// select the module.
 package main

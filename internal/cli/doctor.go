@@ -137,7 +137,7 @@ func rulesTopic() *Command {
 	rs := report.Rules()
 	var b strings.Builder
 	b.WriteString(`
-Doctor (GR1xx) and dead (GR2xx) report each finding under a stable rule
+Doctor (GR1xx), dead (GR2xx) and drift (GR3xx) report each finding under a stable rule
 ID. The rules are:
 
 `)
@@ -164,9 +164,9 @@ ID. The rules are:
 'goremover help GRnnn' prints a rule's documentation: what it finds, why
 it matters, and what -fix does, with an example.
 `)
-	short := "the rules of doctor and dead"
+	short := "the rules of doctor, dead and drift"
 	if len(rs) > 0 {
-		short = fmt.Sprintf("the %d rules of doctor and dead, %s to %s ('goremover help %s' prints one)", len(rs), rs[0].ID, rs[len(rs)-1].ID, rs[min(1, len(rs)-1)].ID)
+		short = fmt.Sprintf("the %d rules of doctor, dead and drift, %s to %s ('goremover help %s' prints one)", len(rs), rs[0].ID, rs[len(rs)-1].ID, rs[min(1, len(rs)-1)].ID)
 	}
 	return &Command{UsageLine: "goremover rules", Short: short, Long: b.String()}
 }

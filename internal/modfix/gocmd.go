@@ -40,9 +40,13 @@ type GoError struct {
 	Module string   // the module copied
 	Args   []string // go command arguments
 	Stderr string
+	Online bool // the go command asked the module proxy
 }
 
 func (e *GoError) Error() string {
+	if e.Online {
+		return fmt.Sprintf("go %s in a copy of %s failed: %s; the module proxy (GOPROXY) must be reachable", strings.Join(e.Args, " "), e.Module, e.line())
+	}
 	return fmt.Sprintf("go %s in a copy of %s failed: %s; the module cache may lack a module (goremover works offline: fill the cache with 'go mod download all', or run 'go mod tidy' once where the network is reachable)", strings.Join(e.Args, " "), e.Module, e.line())
 }
 

@@ -1,11 +1,21 @@
 package modfix
 
 // This file gives other packages the module graph of a working-set
-// module: go mod graph's answer, asked offline in a scratch copy that
-// holds only go.mod and go.sum (go mod graph reads no Go file).
+// module (or of a go.mod and go.sum read from elsewhere): go mod graph's
+// answer, asked offline in a scratch copy that holds only go.mod and
+// go.sum (go mod graph reads no Go file); and, online, what the module
+// proxy says about the build list (go list -m -u).
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/goremover/goremover/internal/gocmd"
 
 	"github.com/goremover/goremover/internal/load"
 	"golang.org/x/mod/module"
@@ -37,6 +47,94 @@ func GraphOf(ctx context.Context, ws *load.WorkingSet, m *load.Module, goMod []b
 	out := make([]Edge, len(pairs))
 	for i, p := range pairs {
 		out[i] = Edge{From: p[0], To: p[1]}
+	}
+	return out, nil
+}
+
+// GraphFiles returns the pruned module graph of a go.mod and go.sum that
+// are not the working tree's (a baseline's, read from git), computed
+// offline in a scratch copy of those two files alone. Directory
+// replacements in goMod must be absolute. mod names the module in
+// errors.
+func GraphFiles(ctx context.Context, mod string, goMod, goSum []byte) ([]Edge, error) {
+	dir, err := os.MkdirTemp("", "goremover-modfix-")
+	if err != nil {
+		return nil, err
+	}
+	s := &scratch{dir: dir, mod: mod}
+	defer s.remove()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), goMod, 0o666); err != nil {
+		return nil, err
+	}
+	if goSum != nil {
+		if err := os.WriteFile(filepath.Join(dir, "go.sum"), goSum, 0o666); err != nil {
+			return nil, err
+		}
+	}
+	pairs, _, err := s.graphEdges(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Edge, len(pairs))
+	for i, p := range pairs {
+		out[i] = Edge{From: p[0], To: p[1]}
+	}
+	return out, nil
+}
+
+// Update is what the module proxy says about a module of the build, as
+// go list -m -u -retracted reports it.
+type Update struct {
+	Path       string
+	Version    string   // selected
+	Update     string   // newer version available, "" if none
+	Retracted  []string // rationale of the retraction of Version
+	Deprecated string
+}
+
+// Updates asks the module proxy (GOPROXY: the network) about the
+// modules of m's build list, with go list -m -u -retracted -json all in
+// a scratch copy of m's go.mod and go.sum.
+func Updates(ctx context.Context, ws *load.WorkingSet, m *load.Module) ([]Update, error) {
+	t := &tree{files: map[string][]byte{}, ign: map[string]bool{}, ignFiles: map[string]bool{}}
+	s, err := newScratch(ws, m, m.GoMod, t)
+	if err != nil {
+		return nil, err
+	}
+	defer s.remove()
+	args := []string{"list", "-m", "-u", "-retracted", "-json", "all"}
+	cmd := gocmd.Command(ctx, s.dir, gocmd.Env("GOFLAGS=-mod=mod", "GOWORK=off"), args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &GoError{Module: m.Path, Args: args, Stderr: stderr.String(), Online: true}
+	}
+	var out []Update
+	dec := json.NewDecoder(&stdout)
+	for {
+		var mj struct {
+			Path, Version string
+			Main          bool
+			Update        *struct{ Version string }
+			Retracted     []string
+			Deprecated    string
+		}
+		if err := dec.Decode(&mj); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("go list -m -u in a copy of %s: %v", m.Path, err)
+		}
+		if mj.Main {
+			continue
+		}
+		u := Update{Path: mj.Path, Version: mj.Version, Retracted: mj.Retracted, Deprecated: mj.Deprecated}
+		if mj.Update != nil {
+			u.Update = mj.Update.Version
+		}
+		out = append(out, u)
 	}
 	return out, nil
 }

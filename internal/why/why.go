@@ -180,6 +180,20 @@ func (f *Facts) Explain(target, version string, isModule bool) *Answer {
 	return a
 }
 
+// ModuleImports returns the import chains from working-set files to
+// the packages of module mod (Import reasons).
+func (f *Facts) ModuleImports(mod string) []Reason {
+	return f.imports(func(_, m string) bool { return m == mod })
+}
+
+// Requirements returns the requirement chains of module mod in the
+// module graphs (Require reasons, then Pruned ones), limited to version
+// if it is not "", and mod's selected version. It needs only WS's
+// go.mod files and Graphs: a baseline's graphs, read from git, will do.
+func (f *Facts) Requirements(mod, version string) ([]Reason, string) {
+	return f.requirements(mod, version)
+}
+
 // required reports whether a working-set go.mod requires mod.
 func (f *Facts) required(mod string) bool {
 	for _, m := range f.WS.Modules {
