@@ -187,7 +187,8 @@ func (p *Printer) rel(s Step) string {
 		dir = p.WS.Modules[0].Dir
 	}
 	abs := filepath.Join(dir, filepath.FromSlash(s.File))
-	if r, err := filepath.Rel(p.Cwd, abs); err == nil && !strings.HasPrefix(r, "..") {
+	// Up to two levels up stays relative, as impact prints it.
+	if r, err := filepath.Rel(p.Cwd, abs); err == nil && strings.Count(r, "..") <= 2 {
 		return filepath.ToSlash(r)
 	}
 	return abs
