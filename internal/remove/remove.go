@@ -12,7 +12,9 @@
 //	     for a method), in the package and its external test package;
 //	(O2) an unexported func, type, var or const, or an unexported method,
 //	     of the package of a symbol target, every reference to which is
-//	     made from removed code; recursively;
+//	     made from removed code; recursively; but never a var whose
+//	     initialiser may have a side effect (var table = register()):
+//	     it runs whether or not the var is used;
 //	(O3) likewise any func or type declared in a _test.go file (a test
 //	     helper), exported or not, except tests themselves;
 //	(O4) an import that only removed code used (a package target that
@@ -349,6 +351,9 @@ func candidate(d *index.Decl) bool {
 	}
 	if d.Name == "init" || d.Name == "main" || d.Name == "_" || d.Name == "TestMain" {
 		return false
+	}
+	if d.Kind == index.Var && d.Effect {
+		return false // (O2) its initialiser's effect stays wanted
 	}
 	if d.Test && (d.Kind == index.Func || d.Kind == index.Type) {
 		for _, prefix := range []string{"Test", "Example", "Benchmark", "Fuzz"} {
