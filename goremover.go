@@ -27,6 +27,7 @@ import (
 
 	"github.com/goremover/goremover/internal/buildcfg"
 	"github.com/goremover/goremover/internal/dead"
+	"github.com/goremover/goremover/internal/edit"
 	"github.com/goremover/goremover/internal/impact"
 	"github.com/goremover/goremover/internal/session"
 	"github.com/goremover/goremover/internal/txn"
@@ -280,22 +281,11 @@ func (s *Session) Remove(ctx context.Context, targets []string, opts *RemoveOpti
 	if rem.Set.Len() == 0 {
 		return nil, errors.New("goremover: nothing to remove")
 	}
-	a, err := s.s.ApplyVerified(ctx, rem.Set, txn.Meta{Command: "rm", Targets: targets}, opts.DryRun, mode)
-	if a == nil && err != nil {
-		return nil, err // nothing was written
+	written, err := s.apply(ctx, rem.Set, txn.Meta{Command: "rm", Targets: targets}, opts.DryRun, mode, r)
+	if !written {
+		return nil, err
 	}
-	r.applied(a)
-	if errors.As(err, &be) {
-		return r, &BlockedError{Msg: be.Msg, Lines: be.Lines}
-	}
-	if err != nil {
-		return r, err
-	}
-	if !opts.DryRun {
-		s.s.Close(true)
-		s.ended = true
-	}
-	return r, nil
+	return r, err
 }
 
 // PruneOptions say what Prune removes and how.
@@ -416,22 +406,35 @@ func (s *Session) Prune(ctx context.Context, patterns []string, opts *PruneOptio
 	for _, it := range pr.Extras() {
 		r.Orphans = append(r.Orphans, keyName(it.Key.Pkg, it.Key.Path))
 	}
-	a, err := s.s.ApplyVerified(ctx, pr.Removal.Set, txn.Meta{Command: "prune", Targets: patterns}, opts.DryRun, mode)
+	written, err := s.apply(ctx, pr.Removal.Set, txn.Meta{Command: "prune", Targets: patterns}, opts.DryRun, mode, &r.Removal)
+	if !written {
+		return nil, err
+	}
+	return r, err
+}
+
+// apply applies set through the session's one apply path (or computes
+// its diff, for a dry run) and records in r what it did. written is
+// false if nothing was written nor computed; after an apply, the session
+// has ended.
+func (s *Session) apply(ctx context.Context, set *edit.Set, meta txn.Meta, dryRun bool, mode verify.Mode, r *Removal) (written bool, err error) {
+	a, err := s.s.ApplyVerified(ctx, set, meta, dryRun, mode)
 	if a == nil && err != nil {
-		return nil, err // nothing was written
+		return false, err
 	}
 	r.applied(a)
+	var be *session.BlockedError
 	if errors.As(err, &be) {
-		return r, &BlockedError{Msg: be.Msg, Lines: be.Lines}
+		return true, &BlockedError{Msg: be.Msg, Lines: be.Lines}
 	}
 	if err != nil {
-		return r, err
+		return true, err
 	}
-	if !opts.DryRun {
+	if !dryRun {
 		s.s.Close(true)
 		s.ended = true
 	}
-	return r, nil
+	return true, nil
 }
 
 // applied records what an apply (or a dry run) did.

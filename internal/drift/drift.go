@@ -205,7 +205,7 @@ func Compute(ctx context.Context, ws *load.WorkingSet, ref string) (*Result, err
 			if err != nil {
 				return nil, err
 			}
-			m.newList = buildList(edges)
+			m.newList = modfix.BuildList(edges, cur.Path)
 		} else {
 			m.Status = "gone"
 			m.Path = bm.file.Module.Mod.Path
@@ -220,7 +220,7 @@ func Compute(ctx context.Context, ws *load.WorkingSet, ref string) (*Result, err
 			if err != nil {
 				return nil, r.graphError(bm, err)
 			}
-			m.oldList = buildList(edges)
+			m.oldList = modfix.BuildList(edges, bm.file.Module.Mod.Path)
 			base.Modules = append(base.Modules, load.Module{Path: bm.file.Module.Mod.Path, Dir: dirs[d], GoMod: bm.goMod, File: bm.file})
 			r.baseGrph[bm.file.Module.Mod.Path] = edges
 		} else {
@@ -330,38 +330,6 @@ func (r *Result) baseGoMod(ctx context.Context, bm *baseModule, abs string) ([]b
 
 func startsDotDot(p string) bool {
 	return len(p) >= 3 && p[:2] == ".." && p[2] == filepath.Separator
-}
-
-// buildList returns the selected version of each module of a module
-// graph other than the main module: the highest version of its path
-// reachable from the main module, as minimal version selection picks.
-func buildList(edges []modfix.Edge) map[string]string {
-	next := map[module.Version][]module.Version{}
-	var main module.Version
-	for _, e := range edges {
-		next[e.From] = append(next[e.From], e.To)
-		if e.From.Version == "" {
-			main = e.From
-		}
-	}
-	out := map[string]string{}
-	seen := map[module.Version]bool{main: true}
-	queue := []module.Version{main}
-	for len(queue) > 0 {
-		v := queue[0]
-		queue = queue[1:]
-		for _, w := range next[v] {
-			if seen[w] {
-				continue
-			}
-			seen[w] = true
-			queue = append(queue, w)
-			if w.Version != "" && w.Path != main.Path && semver.Compare(w.Version, out[w.Path]) > 0 {
-				out[w.Path] = w.Version
-			}
-		}
-	}
-	return out
 }
 
 // compare returns the changes from build list old to new, by path.

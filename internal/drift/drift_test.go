@@ -3,28 +3,7 @@ package drift
 import (
 	"reflect"
 	"testing"
-
-	"github.com/goremover/goremover/internal/modfix"
-	"golang.org/x/mod/module"
 )
-
-func v(p, ver string) module.Version { return module.Version{Path: p, Version: ver} }
-
-func TestBuildList(t *testing.T) {
-	main := v("example.com/m", "")
-	edges := []modfix.Edge{
-		{From: main, To: v("example.com/dep", "v1.0.0")},
-		{From: main, To: v("example.com/user", "v1.0.0")},
-		{From: v("example.com/user", "v1.0.0"), To: v("example.com/dep", "v1.1.0")},
-		// Not reachable from the main module: selects nothing.
-		{From: v("example.com/nobody", "v1.0.0"), To: v("example.com/dep", "v1.9.0")},
-	}
-	got := buildList(edges)
-	want := map[string]string{"example.com/dep": "v1.1.0", "example.com/user": "v1.0.0"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("buildList = %v, want %v", got, want)
-	}
-}
 
 func TestCompare(t *testing.T) {
 	old := map[string]string{

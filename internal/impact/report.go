@@ -159,10 +159,8 @@ func (p *Printer) Targets(results []*Result) []JSONTarget {
 
 // abs returns the absolute path of a position's file.
 func (p *Printer) abs(pos index.Pos) string {
-	for _, m := range p.WS.Modules {
-		if m.Path == pos.Module {
-			return filepath.Join(m.Dir, filepath.FromSlash(pos.File))
-		}
+	if a := p.WS.Abs(pos.Module, pos.File); a != "" {
+		return a
 	}
 	return filepath.FromSlash(pos.File)
 }

@@ -116,7 +116,7 @@ func DepGraph(ctx context.Context, ws *WorkingSet, opts *Options, extra ...strin
 		want = nil
 		for _, d := range out {
 			for _, imp := range d.Imports {
-				if out[imp] == nil && !seen[imp] && !isStdPath(imp) {
+				if out[imp] == nil && !seen[imp] && !IsStd(imp) {
 					seen[imp] = true
 					want = append(want, imp)
 				}
@@ -172,22 +172,11 @@ func (d *DepPackage) otherImports(ignored []string) {
 	}
 }
 
-// isStdPath reports whether an import path is in the standard library
-// (its first element has no dot), or is "C".
-func isStdPath(p string) bool {
+// IsStd reports whether an import path is in the standard library (its
+// first element has no dot), or is "C".
+func IsStd(p string) bool {
 	first, _, _ := strings.Cut(p, "/")
 	return !strings.Contains(first, ".")
-}
-
-// DepImports lists the imports of packages of the modules mods by
-// dependency packages in the host build of the working set, tests
-// included. One go list serves every module.
-func DepImports(ctx context.Context, ws *WorkingSet, mods []string, opts *Options) ([]DepImport, error) {
-	graph, err := DepGraph(ctx, ws, opts)
-	if err != nil {
-		return nil, err
-	}
-	return ImportsOf(graph, mods), nil
 }
 
 // ImportsOf lists the imports of packages of the modules mods by the

@@ -226,6 +226,17 @@ func (ws *WorkingSet) ModuleOf(path string) *Module {
 	return best
 }
 
+// Abs returns the absolute path of file rel (slash-separated) of the
+// working-set module with path module, "" if there is none.
+func (ws *WorkingSet) Abs(module, rel string) string {
+	for _, m := range ws.Modules {
+		if m.Path == module {
+			return filepath.Join(m.Dir, filepath.FromSlash(rel))
+		}
+	}
+	return ""
+}
+
 // Rel returns the module path and the slash-separated path of an absolute
 // file relative to its module root. Outside the working set it returns
 // "" and the path unchanged.

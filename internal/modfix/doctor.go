@@ -605,7 +605,7 @@ func (c *checkup) checkVersions() {
 	seen := map[string]bool{}
 	for _, src := range c.sortedSources() {
 		for _, p := range importsOf(src.data) {
-			if seen[p] || isStd(p) {
+			if seen[p] || load.IsStd(p) {
 				continue
 			}
 			seen[p] = true

@@ -218,7 +218,7 @@ func writeCopy(dir string, ws *load.WorkingSet, m *load.Module, goMod []byte, t 
 	}
 	var imps []string
 	for p := range t.ign {
-		if p == "C" || isStd(p) || ownedBy(ws, p) == m.Path || !providedBy(req, p) {
+		if p == "C" || load.IsStd(p) || ownedBy(ws, p) == m.Path || !providedBy(req, p) {
 			continue
 		}
 		imps = append(imps, p)
@@ -563,13 +563,6 @@ func providedBy(f *modfile.File, p string) bool {
 		}
 	}
 	return false
-}
-
-// isStd reports whether an import path is in the standard library: its
-// first element has no dot.
-func isStd(p string) bool {
-	first, _, _ := strings.Cut(p, "/")
-	return !strings.Contains(first, ".")
 }
 
 // ownedBy returns the working-set module whose path is the longest prefix

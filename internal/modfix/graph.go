@@ -19,6 +19,7 @@ import (
 
 	"github.com/goremover/goremover/internal/load"
 	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
 )
 
 // Edge is a requirement in the module graph: From's go.mod requires To.
@@ -40,6 +41,11 @@ func GraphOf(ctx context.Context, ws *load.WorkingSet, m *load.Module, goMod []b
 		return nil, err
 	}
 	defer s.remove()
+	return s.edges(ctx)
+}
+
+// edges returns go mod graph's edges in the scratch copy.
+func (s *scratch) edges(ctx context.Context) ([]Edge, error) {
 	pairs, _, err := s.graphEdges(ctx)
 	if err != nil {
 		return nil, err
@@ -49,6 +55,42 @@ func GraphOf(ctx context.Context, ws *load.WorkingSet, m *load.Module, goMod []b
 		out[i] = Edge{From: p[0], To: p[1]}
 	}
 	return out, nil
+}
+
+// Reachable returns the module versions reachable from the main module
+// (path main) in a module graph: what go mod graph's pruned graph
+// holds.
+func Reachable(edges []Edge, main string) map[module.Version]bool {
+	next := map[module.Version][]module.Version{}
+	for _, e := range edges {
+		next[e.From] = append(next[e.From], e.To)
+	}
+	seen := map[module.Version]bool{}
+	queue := []module.Version{{Path: main}}
+	for len(queue) > 0 {
+		v := queue[0]
+		queue = queue[1:]
+		for _, w := range next[v] {
+			if !seen[w] {
+				seen[w] = true
+				queue = append(queue, w)
+			}
+		}
+	}
+	return seen
+}
+
+// BuildList returns the selected version of each module of a module
+// graph other than the main module: the highest version of its path
+// reachable from the main module, as minimal version selection picks.
+func BuildList(edges []Edge, main string) map[string]string {
+	out := map[string]string{}
+	for v := range Reachable(edges, main) {
+		if v.Path != main && v.Version != "" && semver.Compare(v.Version, out[v.Path]) > 0 {
+			out[v.Path] = v.Version
+		}
+	}
+	return out
 }
 
 // GraphFiles returns the pruned module graph of a go.mod and go.sum that
@@ -71,15 +113,7 @@ func GraphFiles(ctx context.Context, mod string, goMod, goSum []byte) ([]Edge, e
 			return nil, err
 		}
 	}
-	pairs, _, err := s.graphEdges(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Edge, len(pairs))
-	for i, p := range pairs {
-		out[i] = Edge{From: p[0], To: p[1]}
-	}
-	return out, nil
+	return s.edges(ctx)
 }
 
 // Update is what the module proxy says about a module of the build, as

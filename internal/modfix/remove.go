@@ -62,10 +62,12 @@ func (e *BlockedError) Error() string {
 // vendor/modules.txt entries when the module vendors; and its replace
 // lines in go.work and the go.work.sum lines no module needs any more.
 //
-// t is the resolved module target (target.FormModule). If anything still
-// imports a package of its module, RemoveModule returns a *BlockedError
-// listing the importers, as impact -m reports them.
-func RemoveModule(ctx context.Context, ws *load.WorkingSet, x *index.Index, t *target.Target) (*edit.Set, error) {
+// t is the resolved module target (target.FormModule). deps are the
+// dependency packages of the build (load.DepGraph), nil to list them
+// here. If anything still imports a package of its module, RemoveModule
+// returns a *BlockedError listing the importers, as impact -m reports
+// them.
+func RemoveModule(ctx context.Context, ws *load.WorkingSet, x *index.Index, t *target.Target, deps map[string]*load.DepPackage) (*edit.Set, error) {
 	mod := t.Module
 	if err := module.CheckImportPath(mod); err != nil {
 		return nil, &load.Error{Msg: fmt.Sprintf("-m %s: malformed module path", mod)}
@@ -96,11 +98,13 @@ func RemoveModule(ctx context.Context, ws *load.WorkingSet, x *index.Index, t *t
 	// Blocked while anything imports it.
 	res := impact.Analyze(x, ws, t)
 	if len(mods) > 0 {
-		deps, err := load.DepImports(ctx, ws, []string{mod}, &load.Options{})
-		if err != nil {
-			return nil, err
+		if deps == nil {
+			var err error
+			if deps, err = load.DepGraph(ctx, ws, &load.Options{}); err != nil {
+				return nil, err
+			}
 		}
-		impact.AddDepImports(res, deps)
+		impact.AddDepImports(res, load.ImportsOf(deps, []string{mod}))
 	}
 	if !res.Safe() {
 		return nil, &BlockedError{Module: mod, Result: res}

@@ -50,7 +50,7 @@ func TestRemoveModule(t *testing.T) {
 	goSum0 := readFile(t, filepath.Join(dir, "go.sum"))
 	ws, x := loadIndex(t, dir)
 
-	set, err := RemoveModule(context.Background(), ws, x, modTarget("example.com/user"))
+	set, err := RemoveModule(context.Background(), ws, x, modTarget("example.com/user"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestRemoveModule(t *testing.T) {
 	}
 
 	// An imported module is blocked, with the importer listed.
-	_, err = RemoveModule(context.Background(), ws, x, modTarget("example.com/dep"))
+	_, err = RemoveModule(context.Background(), ws, x, modTarget("example.com/dep"), nil)
 	var be *BlockedError
 	if !errors.As(err, &be) {
 		t.Fatalf("rm dep: got %v, want *BlockedError", err)
@@ -76,7 +76,7 @@ func TestRemoveModule(t *testing.T) {
 	}
 
 	// Not required at all.
-	if _, err := RemoveModule(context.Background(), ws, x, modTarget("example.com/nope")); err == nil {
+	if _, err := RemoveModule(context.Background(), ws, x, modTarget("example.com/nope"), nil); err == nil {
 		t.Error("rm nope: no error")
 	}
 }
@@ -96,7 +96,7 @@ func TestRemoveModuleIndirect(t *testing.T) {
 	}
 	goCmd(t, dir, []string{"GOPROXY=off"}, "mod", "vendor")
 	ws, x := loadIndex(t, dir)
-	set, err := RemoveModule(context.Background(), ws, x, modTarget("example.com/user"))
+	set, err := RemoveModule(context.Background(), ws, x, modTarget("example.com/user"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestRemoveModuleVendor(t *testing.T) {
 	goCmd(t, dir, []string{"GOPROXY=off"}, "mod", "vendor")
 	os.Remove(filepath.Join(dir, "u", "u.go"))
 	ws, x := loadIndex(t, dir)
-	set, err := RemoveModule(context.Background(), ws, x, modTarget("example.com/user"))
+	set, err := RemoveModule(context.Background(), ws, x, modTarget("example.com/user"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestRemoveModuleKeepsUnrelated(t *testing.T) {
 	goCmd(t, dir, nil, "get", "example.com/gen@v1.0.0")
 	os.Remove(filepath.Join(dir, "u", "u.go"))
 	ws, x := loadIndex(t, dir)
-	set, err := RemoveModule(context.Background(), ws, x, modTarget("example.com/user"))
+	set, err := RemoveModule(context.Background(), ws, x, modTarget("example.com/user"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -165,7 +165,7 @@ func losesImport(ws *load.WorkingSet, m *load.Module, before, after *tree) bool 
 		out := map[string]bool{}
 		for _, src := range t.files {
 			for _, p := range importsOf(src) {
-				if p != "C" && !isStd(p) && ownedBy(ws, p) != m.Path {
+				if p != "C" && !load.IsStd(p) && ownedBy(ws, p) != m.Path {
 					out[p] = true
 				}
 			}

@@ -269,14 +269,7 @@ func (c *computer) droppedImport(r *index.Ref) bool {
 }
 
 // abs returns the absolute path of the file of a working-set position.
-func (c *computer) abs(pos index.Pos) string {
-	for _, m := range c.ws.Modules {
-		if m.Path == pos.Module {
-			return filepath.Join(m.Dir, filepath.FromSlash(pos.File))
-		}
-	}
-	return ""
-}
+func (c *computer) abs(pos index.Pos) string { return c.ws.Abs(pos.Module, pos.File) }
 
 // namedTests adds (O1).
 func (c *computer) namedTests(targets []*target.Target) {

@@ -628,14 +628,7 @@ func (s *Session) without(rem *remove.Removal) *index.Index {
 }
 
 // abs returns the absolute path of the file of a working-set position.
-func (s *Session) abs(p index.Pos) string {
-	for _, m := range s.WS.Modules {
-		if m.Path == p.Module {
-			return filepath.Join(m.Dir, filepath.FromSlash(p.File))
-		}
-	}
-	return ""
-}
+func (s *Session) abs(p index.Pos) string { return s.WS.Abs(p.Module, p.File) }
 
 // dirOf returns the directory of a working-set package.
 func (s *Session) dirOf(pkg string) string {

@@ -111,7 +111,13 @@ func (s *Session) removeModule(ctx context.Context, targets []*target.Target) (*
 		return nil, &load.Error{Msg: "rm -m removes one module at a time"}
 	}
 	t := targets[0]
-	set, err := modfix.RemoveModule(ctx, s.WS, s.X, t)
+	// One list of the dependencies' packages serves the check that
+	// nothing imports the module and the summary of what leaves.
+	f, err := s.depFacts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	set, err := modfix.RemoveModule(ctx, s.WS, s.X, t, f.Deps)
 	var blocked *modfix.BlockedError
 	if errors.As(err, &blocked) {
 		if blocked.Reason == "" {
@@ -123,9 +129,7 @@ func (s *Session) removeModule(ctx context.Context, targets []*target.Target) (*
 		return nil, err
 	}
 	rem := &remove.Removal{Set: set, Items: []remove.Item{{Key: t.Key, Kind: index.ModuleKind, Why: "target"}}}
-	if f, err := s.depFacts(ctx); err == nil {
-		rem.Summary = s.ModuleSummary(ctx, f, t.Module)
-	}
+	rem.Summary = s.ModuleSummary(ctx, f, t.Module)
 	return rem, nil
 }
 

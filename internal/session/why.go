@@ -78,7 +78,7 @@ func (s *Session) otherConfigImports(deps map[string]*load.DepPackage) []string 
 	for _, p := range s.X.Packages {
 		for _, r := range p.Refs {
 			to := r.To.Pkg
-			if r.Kind != index.Import || seen[to] || deps[to] != nil || s.X.Package(to) != nil || isStd(to) {
+			if r.Kind != index.Import || seen[to] || deps[to] != nil || s.X.Package(to) != nil || load.IsStd(to) {
 				continue
 			}
 			seen[to] = true
@@ -187,13 +187,6 @@ func (s *Session) Why(f *why.Facts, targets []WhyTarget) ([]*why.Answer, error) 
 		out = append(out, f.Explain(p, "", false))
 	}
 	return out, nil
-}
-
-// isStd reports whether import path p is in the standard library (or
-// "C"): its first element has no dot.
-func isStd(p string) bool {
-	first, _, _ := strings.Cut(p, "/")
-	return !strings.Contains(first, ".")
 }
 
 // moduleFor returns the longest module path of the graphs that prefixes

@@ -134,9 +134,9 @@ func (w *Weigher) Weigh(ctx context.Context, t Target) (*Weight, error) {
 	versBefore, versAfter := map[module.Version]bool{}, map[module.Version]bool{}
 	for i := range f.WS.Modules {
 		m := &f.WS.Modules[i]
-		for v := range buildList(f.Graphs[m.Path], m.Path) {
+		for v := range modfix.Reachable(f.Graphs[m.Path], m.Path) {
 			versBefore[v] = true
-			if semverLess(listBefore[v.Path], v.Version) {
+			if semver.Compare(v.Version, listBefore[v.Path]) > 0 {
 				listBefore[v.Path] = v.Version
 			}
 		}
@@ -150,7 +150,7 @@ func (w *Weigher) Weigh(ctx context.Context, t Target) (*Weight, error) {
 				return nil, err
 			}
 		}
-		for v := range buildList(edges, m.Path) {
+		for v := range modfix.Reachable(edges, m.Path) {
 			versAfter[v] = true
 			listAfter[v.Path] = true
 		}
@@ -220,29 +220,6 @@ func (w *Weigher) reach(skip func(pkg, mod string) bool) map[string]bool {
 		queue = queue[1:]
 		for _, imp := range f.Deps[p].Imports {
 			visit(imp)
-		}
-	}
-	return seen
-}
-
-// buildList returns the module versions reachable from the main module
-// in a module graph.
-func buildList(edges []modfix.Edge, main string) map[module.Version]bool {
-	next := map[module.Version][]module.Version{}
-	for _, e := range edges {
-		next[e.From] = append(next[e.From], e.To)
-	}
-	start := module.Version{Path: main}
-	seen := map[module.Version]bool{}
-	queue := []module.Version{start}
-	for len(queue) > 0 {
-		v := queue[0]
-		queue = queue[1:]
-		for _, w := range next[v] {
-			if !seen[w] {
-				seen[w] = true
-				queue = append(queue, w)
-			}
 		}
 	}
 	return seen
@@ -421,14 +398,6 @@ func treeSize(dir string) int64 {
 		return nil
 	})
 	return n
-}
-
-// semverLess orders versions, "" first.
-func semverLess(a, b string) bool {
-	if a == "" {
-		return b != ""
-	}
-	return semver.Compare(a, b) < 0
 }
 
 // readSmall reads a file of at most 64 MB that is not a link.

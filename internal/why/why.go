@@ -95,6 +95,8 @@ type Facts struct {
 	// ModCache is GOMODCACHE: the go.mod files of graph modules are read
 	// from its cache/download directory. "" skips pruned requirements.
 	ModCache string
+
+	mods map[module.Version]*modfile.File // cachedMod's answers
 }
 
 // InGraph reports whether module path is a node of a module graph, a
@@ -530,6 +532,20 @@ func (f *Facts) cachedMod(v module.Version) *modfile.File {
 	if f.ModCache == "" {
 		return nil
 	}
+	if mf, ok := f.mods[v]; ok {
+		return mf
+	}
+	mf := f.readMod(v)
+	if f.mods == nil {
+		f.mods = map[module.Version]*modfile.File{}
+	}
+	f.mods[v] = mf
+	return mf
+}
+
+// readMod reads and parses the module cache's go.mod of v, nil if it is
+// not there or does not parse.
+func (f *Facts) readMod(v module.Version) *modfile.File {
 	ep, err1 := module.EscapePath(v.Path)
 	ev, err2 := module.EscapeVersion(v.Version)
 	if err1 != nil || err2 != nil {
