@@ -16,6 +16,7 @@
 //	dead        report code that nothing live uses: functions, methods, types, fields, constants, variables, packages, files
 //	prune       remove what 'goremover dead' reports, atomically and verified
 //	doctor      find and repair dependency residue in go.mod, go.sum, vendor and go.work
+//	cache       list and prune module cache entries no listed project needs
 //	history     list the snapshots taken before every apply
 //	rollback    restore the files a snapshot saved
 //	version     print goremover version
@@ -812,6 +813,96 @@
 //	$ goremover doctor
 //	$ goremover doctor -n -fix
 //	$ goremover doctor -sarif > doctor.sarif
+//
+// # List and prune module cache entries no listed project needs
+//
+// Usage:
+//
+//	goremover cache list|prune [flags] [-projects file | -scan dir...]
+//
+// Cache lists the module cache (GOMODCACHE) and removes what no listed
+// project needs, exactly, where go clean -modcache removes everything.
+//
+//	goremover cache list [-json] [-v] [-projects file | -scan dir...]
+//	goremover cache prune [-apply] [-json] [-v] [-older age] [-keep-latest n] [-projects file | -scan dir...]
+//
+// Cache list prints every module version in the module cache: its bytes on
+// disk (the extracted tree, the .zip and .ziphash, the .mod and .info of
+// cache/download), its last use, what the projects need of it, and which
+// of them need it, largest first; then the checksum database's cache
+// (cache/download/sumdb), each VCS clone (cache/vcs) and anything else,
+// and totals.
+//
+// The projects are, by default, the current module or workspace; -projects
+// names a file that lists project directories, one a line, relative to the
+// file (# starts a comment); -scan finds every go.mod and go.work under the
+// directories named (vendor, testdata, hidden and _ directories skipped,
+// symbolic links not followed; a go.work covers the modules it uses).
+//
+// A project needs what the go command reads to build and test it offline.
+// Its module graph is go mod graph's, asked offline in a scratch copy of
+// its go.mod, go.sum and go.work files (graph pruning as the go command
+// applies it): every version in the graph needs its go.mod (NEED "mod":
+// minimal version selection reads it, the source is never extracted), and
+// every selected version needs its source too (NEED "src"). A workspace
+// needs what its build and each of its modules' own builds need. A
+// toolchain line, or a go line newer than the local go, needs the
+// golang.org/toolchain versions the go command would switch to. No code of
+// a project runs, and nothing is downloaded.
+//
+// Last use is the newest access or modification time of a version's
+// files. The go command records no use in the module cache; a build reads
+// a version's .mod, .ziphash and source files, which updates their access
+// times where the file system keeps them (with relatime, the Linux
+// default, at most once a day; with noatime, never: last use is then the
+// download).
+//
+// Cache prune removes what no project needs: a version no project needs
+// entirely, a version whose go.mod only is needed its source. It prints
+// what it would remove and the bytes, and writes nothing, unless -apply is
+// given. The -older flag keeps what was used within the age given (90d,
+// 12h, 2w); -keep-latest n keeps the n highest versions of each module.
+// Prune leaves the checksum database's cache and VCS clones alone.
+//
+// Each version is removed holding the lock the go command takes to
+// download and extract it, and only if nothing of it changed since the
+// scan (a concurrent go mod download that fetched it again wins). The
+// extracted tree is first marked as partially extracted (.partial), then
+// removed (its read-only directories made writable), then the .zip and
+// .ziphash, then, for a whole version, .info and .mod; the @v list is
+// rewritten under its lock. An interrupted prune leaves each version
+// either whole (the go command extracts it again from the .zip, offline)
+// or cleanly absent (the go command downloads it again). Lock files stay,
+// as the go command leaves them. A go command that is reading a version at
+// the moment prune removes it fails as it would after go clean -modcache:
+// prune only removes what no listed project needs. No path outside the
+// module cache is removed, whatever symbolic links it holds.
+//
+// After a prune, every listed project builds offline:
+//
+//	GOPROXY=off GOFLAGS=-mod=mod go build ./...
+//
+// The -json flag prints, for list, {"cache", "bytes", "projects": [dir],
+// "versions": [{"path", "version", "bytes", "tree", "zip", "mod",
+// "last_use", "need": "src|mod|", "projects": [dir]}], "extras": [{"kind":
+// "sumdb|vcs|other", "name", "remote", "bytes", "last_use"}], "totals":
+// {"needed", "mod_only", "unneeded": {"versions", "bytes"}}}; for prune,
+// {"cache", "apply", "removals": [{"path", "version", "what": "source|all",
+// "bytes", "skipped", "error"}], "bytes", "freed"}. Sizes are bytes on
+// disk, as du counts them.
+//
+// A progress bar shows on stderr during the scan when stderr is a
+// terminal; -v logs each step instead.
+//
+// Cache exits 0, or 2 for bad usage or input (a listed directory that is
+// missing or holds no go.mod or go.work, a project whose module graph the
+// cache cannot provide, a removal that failed).
+//
+// Example:
+//
+//	$ goremover cache list
+//	$ goremover cache prune -scan ~/src -older 90d
+//	$ goremover cache prune -apply -projects ~/projects.txt -keep-latest 1
 //
 // # List the snapshots taken before every apply
 //

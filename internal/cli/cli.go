@@ -29,6 +29,9 @@ type Command struct {
 	Long      string
 	Flag      flag.FlagSet
 	Run       func(ctx context.Context, cmd *Command, args []string) error
+	// Subcommands says the first argument names a subcommand, which
+	// parses the flags that follow it.
+	Subcommands bool
 }
 
 // Name returns the command's name: the second word of UsageLine.
@@ -194,6 +197,9 @@ func main1(ctx context.Context, args []string) int {
 // "impact ./x.F -json" for two targets. No target starts with a dash;
 // arguments after "--" are not flags.
 func lateFlags(cmd *Command, args []string) error {
+	if cmd.Subcommands {
+		return nil
+	}
 	rest := cmd.Flag.Args()
 	if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
 		return nil
@@ -268,7 +274,7 @@ Use "goremover help <topic>" for more information about that topic.
 `
 
 // commandOrder is the order of 'goremover help', as in the SPEC.
-var commandOrder = []string{"impact", "why", "weigh", "drift", "rm", "dead", "prune", "doctor", "history", "rollback", "version"}
+var commandOrder = []string{"impact", "why", "weigh", "drift", "rm", "dead", "prune", "doctor", "cache", "history", "rollback", "version"}
 
 func printUsage(w io.Writer) {
 	var buf bytes.Buffer

@@ -39,6 +39,7 @@ type Reporter struct {
 	shown int       // width of the status line on screen, 0 if none
 	drawn time.Time // when the status line was last drawn
 	last  string    // the last step
+	bar   bool      // the last step is a bar: no "..." after it
 	width int       // of the terminal, for truncation
 	now   func() time.Time
 	timer *time.Timer // a pending redraw
@@ -69,15 +70,38 @@ func (r *Reporter) Printf(format string, args ...any) {
 	if r == nil || r.mode == Off {
 		return
 	}
-	msg := fmt.Sprintf(format, args...)
+	r.show(fmt.Sprintf(format, args...), r.mode, false)
+}
+
+// barWidth is the number of cells of a progress bar.
+const barWidth = 30
+
+// Bar reports a step that is done of total units through: on a
+// terminal, the status line is the step with a bar; with -v, the step is
+// logged once, when it starts. A nil Reporter does nothing.
+func (r *Reporter) Bar(step string, done, total int) {
+	if r == nil || r.mode == Off {
+		return
+	}
+	if r.mode == Log {
+		r.show(step, Log, false)
+		return
+	}
+	total = max(total, done, 1)
+	n := done * barWidth / total
+	r.show(fmt.Sprintf("%s [%s%s] %d/%d", step, strings.Repeat("=", n), strings.Repeat(" ", barWidth-n), done, total), Line, true)
+}
+
+// show reports msg in mode; bar says it is a progress bar.
+func (r *Reporter) show(msg string, mode Mode, bar bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if msg == r.last {
 		return
 	}
-	r.last = msg
+	r.last, r.bar = msg, bar
 	now := r.now()
-	switch r.mode {
+	switch mode {
 	case Log:
 		fmt.Fprintf(r.w, "goremover: %.1fs: %s\n", now.Sub(r.start).Seconds(), msg)
 	case Line:
@@ -104,6 +128,9 @@ func (r *Reporter) Printf(format string, args ...any) {
 func (r *Reporter) draw(now time.Time) {
 	r.drawn = now
 	line := "goremover: " + r.last + "..."
+	if r.bar {
+		line = "goremover: " + r.last
+	}
 	if n := utf8.RuneCountInString(line); n > r.width-1 {
 		line = string([]rune(line)[:r.width-4]) + "..."
 	}
@@ -168,6 +195,11 @@ func With(ctx context.Context, r *Reporter) context.Context {
 func From(ctx context.Context) *Reporter {
 	r, _ := ctx.Value(ctxKey{}).(*Reporter)
 	return r
+}
+
+// Bar reports progress through a step to the Reporter in ctx, if any.
+func Bar(ctx context.Context, step string, done, total int) {
+	From(ctx).Bar(step, done, total)
 }
 
 // Printf reports a step to the Reporter in ctx, if any.

@@ -106,3 +106,26 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+func TestBar(t *testing.T) {
+	var buf bytes.Buffer
+	r := New(&buf, Line)
+	now := time.Unix(0, 0)
+	r.now = func() time.Time { return now }
+	r.Bar("scanning", 1, 3)
+	want := "\rgoremover: scanning [" + strings.Repeat("=", 10) + strings.Repeat(" ", 20) + "] 1/3\r"
+	if got := buf.String(); got != want {
+		t.Fatalf("bar: %q, want %q", got, want)
+	}
+	// Off and a nil Reporter print nothing; Log logs the step once.
+	var off bytes.Buffer
+	New(&off, Off).Bar("scanning", 1, 3)
+	(*Reporter)(nil).Bar("scanning", 1, 3)
+	var log bytes.Buffer
+	l := New(&log, Log)
+	l.Bar("scanning", 1, 3)
+	l.Bar("scanning", 2, 3)
+	if off.Len() != 0 || strings.Count(log.String(), "scanning") != 1 {
+		t.Fatalf("off: %q, log: %q", off.String(), log.String())
+	}
+}

@@ -1,0 +1,315 @@
+package cli
+
+// This file is goremover cache: its help and the dispatch to its
+// subcommands, and cache list and cache prune, which read and prune the
+// module cache (package modcache).
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/goremover/goremover/internal/gocmd"
+	"github.com/goremover/goremover/internal/modcache"
+	"github.com/goremover/goremover/internal/progress"
+)
+
+var cmdCache = &Command{
+	UsageLine: "goremover cache list|prune [flags] [-projects file | -scan dir...]",
+	Short:     "list and prune module cache entries no listed project needs",
+	Long: `
+Cache lists the module cache (GOMODCACHE) and removes what no listed
+project needs, exactly, where go clean -modcache removes everything.
+
+	goremover cache list [-json] [-v] [-projects file | -scan dir...]
+	goremover cache prune [-apply] [-json] [-v] [-older age] [-keep-latest n] [-projects file | -scan dir...]
+
+Cache list prints every module version in the module cache: its bytes on
+disk (the extracted tree, the .zip and .ziphash, the .mod and .info of
+cache/download), its last use, what the projects need of it, and which
+of them need it, largest first; then the checksum database's cache
+(cache/download/sumdb), each VCS clone (cache/vcs) and anything else,
+and totals.
+
+The projects are, by default, the current module or workspace; -projects
+names a file that lists project directories, one a line, relative to the
+file (# starts a comment); -scan finds every go.mod and go.work under the
+directories named (vendor, testdata, hidden and _ directories skipped,
+symbolic links not followed; a go.work covers the modules it uses).
+
+A project needs what the go command reads to build and test it offline.
+Its module graph is go mod graph's, asked offline in a scratch copy of
+its go.mod, go.sum and go.work files (graph pruning as the go command
+applies it): every version in the graph needs its go.mod (NEED "mod":
+minimal version selection reads it, the source is never extracted), and
+every selected version needs its source too (NEED "src"). A workspace
+needs what its build and each of its modules' own builds need. A
+toolchain line, or a go line newer than the local go, needs the
+golang.org/toolchain versions the go command would switch to. No code of
+a project runs, and nothing is downloaded.
+
+Last use is the newest access or modification time of a version's
+files. The go command records no use in the module cache; a build reads
+a version's .mod, .ziphash and source files, which updates their access
+times where the file system keeps them (with relatime, the Linux
+default, at most once a day; with noatime, never: last use is then the
+download).
+
+Cache prune removes what no project needs: a version no project needs
+entirely, a version whose go.mod only is needed its source. It prints
+what it would remove and the bytes, and writes nothing, unless -apply is
+given. The -older flag keeps what was used within the age given (90d,
+12h, 2w); -keep-latest n keeps the n highest versions of each module.
+Prune leaves the checksum database's cache and VCS clones alone.
+
+Each version is removed holding the lock the go command takes to
+download and extract it, and only if nothing of it changed since the
+scan (a concurrent go mod download that fetched it again wins). The
+extracted tree is first marked as partially extracted (.partial), then
+removed (its read-only directories made writable), then the .zip and
+.ziphash, then, for a whole version, .info and .mod; the @v list is
+rewritten under its lock. An interrupted prune leaves each version
+either whole (the go command extracts it again from the .zip, offline)
+or cleanly absent (the go command downloads it again). Lock files stay,
+as the go command leaves them. A go command that is reading a version at
+the moment prune removes it fails as it would after go clean -modcache:
+prune only removes what no listed project needs. No path outside the
+module cache is removed, whatever symbolic links it holds.
+
+After a prune, every listed project builds offline:
+
+	GOPROXY=off GOFLAGS=-mod=mod go build ./...
+
+The -json flag prints, for list, {"cache", "bytes", "projects": [dir],
+"versions": [{"path", "version", "bytes", "tree", "zip", "mod",
+"last_use", "need": "src|mod|", "projects": [dir]}], "extras": [{"kind":
+"sumdb|vcs|other", "name", "remote", "bytes", "last_use"}], "totals":
+{"needed", "mod_only", "unneeded": {"versions", "bytes"}}}; for prune,
+{"cache", "apply", "removals": [{"path", "version", "what": "source|all",
+"bytes", "skipped", "error"}], "bytes", "freed"}. Sizes are bytes on
+disk, as du counts them.
+
+A progress bar shows on stderr during the scan when stderr is a
+terminal; -v logs each step instead.
+
+Cache exits 0, or 2 for bad usage or input (a listed directory that is
+missing or holds no go.mod or go.work, a project whose module graph the
+cache cannot provide, a removal that failed).
+
+Example:
+
+	$ goremover cache list
+	$ goremover cache prune -scan ~/src -older 90d
+	$ goremover cache prune -apply -projects ~/projects.txt -keep-latest 1
+`,
+}
+
+func init() {
+	cmdCache.Run = runCache
+	cmdCache.Subcommands = true
+	commands = append(commands, cmdCache)
+}
+
+// cacheFlags are the flags of cache list and cache prune.
+type cacheFlags struct {
+	json       bool
+	verbose    bool
+	projects   string
+	scan       []string
+	apply      bool
+	older      time.Duration
+	keepLatest int
+}
+
+func (f *cacheFlags) add(fs *flag.FlagSet, prune bool) {
+	fs.BoolVar(&f.json, "json", false, "print JSON")
+	fs.BoolVar(&f.verbose, "v", false, "log each step")
+	fs.StringVar(&f.projects, "projects", "", "read the project directories from `file`")
+	fs.Func("scan", "find every go.mod and go.work under `dir` (repeatable; more directories may follow the flags)", func(s string) error {
+		f.scan = append(f.scan, s)
+		return nil
+	})
+	if prune {
+		fs.BoolVar(&f.apply, "apply", false, "remove (default: print what would go)")
+		fs.Func("older", "keep what was used within `age` (90d, 12h, 2w)", func(s string) error {
+			d, err := parseAge(s)
+			f.older = d
+			return err
+		})
+		fs.IntVar(&f.keepLatest, "keep-latest", 0, "keep the `n` highest versions of each module")
+	}
+}
+
+// parseAge parses an age: a number of days (d) or weeks (w), or a Go
+// duration.
+func parseAge(s string) (time.Duration, error) {
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
+		if n, ok := strings.CutSuffix(s, suffix); ok {
+			v, err := strconv.ParseFloat(n, 64)
+			if err != nil || v < 0 {
+				return 0, fmt.Errorf("invalid age %q", s)
+			}
+			return time.Duration(v * float64(unit)), nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("invalid age %q; use 90d, 2w or 12h", s)
+	}
+	return d, nil
+}
+
+func runCache(ctx context.Context, cmd *Command, args []string) error {
+	if len(args) == 0 {
+		return &UsageError{Cmd: cmd, Msg: "missing subcommand: list or prune"}
+	}
+	sub := args[0]
+	var f cacheFlags
+	fs := flag.NewFlagSet("cache "+sub, flag.ContinueOnError)
+	fs.SetOutput(Stderr)
+	switch sub {
+	case "list":
+		f.add(fs, false)
+	case "prune":
+		f.add(fs, true)
+	default:
+		// build and index are another change's.
+		return &UsageError{Cmd: cmd, Msg: fmt.Sprintf("unknown cache subcommand %q", sub)}
+	}
+	fs.Usage = func() {}
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return &UsageError{Cmd: cmd, Msg: "cache " + sub + " flags:\n" + flagDefaults(fs)}
+		}
+		return &UsageError{Cmd: cmd, Msg: err.Error()}
+	}
+	rest := fs.Args()
+	if len(rest) > 0 {
+		if len(f.scan) == 0 {
+			return &UsageError{Cmd: cmd, Msg: "unexpected arguments: " + strings.Join(rest, " ")}
+		}
+		for _, a := range rest {
+			if strings.HasPrefix(a, "-") {
+				return &UsageError{Cmd: cmd, Msg: "flags must come before the -scan directories: " + a}
+			}
+		}
+		f.scan = append(f.scan, rest...)
+	}
+	if f.projects != "" && len(f.scan) > 0 {
+		return &UsageError{Cmd: cmd, Msg: "-projects and -scan cannot be used together"}
+	}
+	if f.keepLatest < 0 {
+		return &UsageError{Cmd: cmd, Msg: "-keep-latest must not be negative"}
+	}
+	if f.verbose {
+		// The reporter was made before the subcommand's -v was parsed.
+		ctx = progress.With(ctx, progress.New(Stderr, progress.Log))
+	}
+	projects, err := cacheProjects(ctx, &f)
+	if err != nil {
+		return err
+	}
+	root, err := modCacheDir(ctx)
+	if err != nil {
+		return err
+	}
+	var needs []modcache.Needs
+	for i, p := range projects {
+		progress.Printf(ctx, "reading the module graph of %s (%d of %d, offline)", p.Dir, i+1, len(projects))
+		n, err := modcache.NeedsOf(ctx, p)
+		if err != nil {
+			return err
+		}
+		needs = append(needs, n)
+	}
+	l, err := modcache.Scan(ctx, root, func(done, total int) {
+		progress.Bar(ctx, "scanning the module cache", done, total)
+	})
+	if err != nil {
+		return err
+	}
+	progress.From(ctx).Clear()
+	entries := modcache.Attribute(l, needs)
+	if sub == "list" {
+		if f.json {
+			return modcache.ListJSON(Stdout, l, projects, entries)
+		}
+		return modcache.ListText(Stdout, l, projects, entries)
+	}
+	plan := modcache.Plan(entries, modcache.Options{Older: f.older, KeepLatest: f.keepLatest, Now: time.Now()})
+	var results []modcache.Result
+	if f.apply {
+		results = modcache.Remove(ctx, l, plan, func(done, total int) {
+			progress.Bar(ctx, "removing", done, total)
+		})
+		progress.From(ctx).Clear()
+	}
+	if f.json {
+		if err := modcache.PruneJSON(Stdout, l, plan, results); err != nil {
+			return err
+		}
+	} else {
+		modcache.PruneText(Stdout, plan, results)
+	}
+	failed := 0
+	for _, r := range results {
+		if r.Err != nil {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d module versions could not be removed; each is whole or cleanly absent for the go command", failed)
+	}
+	return ctx.Err()
+}
+
+// flagDefaults returns the defaults of fs as flag.PrintDefaults prints
+// them.
+func flagDefaults(fs *flag.FlagSet) string {
+	var b bytes.Buffer
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	fs.SetOutput(Stderr)
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// cacheProjects returns the projects the flags name.
+func cacheProjects(ctx context.Context, f *cacheFlags) ([]modcache.Project, error) {
+	switch {
+	case f.projects != "":
+		return modcache.ReadProjects(f.projects)
+	case len(f.scan) > 0:
+		return modcache.ScanProjects(f.scan)
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	p, err := modcache.Current(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	return []modcache.Project{p}, nil
+}
+
+// modCacheDir returns GOMODCACHE, which must exist.
+func modCacheDir(ctx context.Context) (string, error) {
+	cmd := gocmd.Command(ctx, os.TempDir(), gocmd.Env("GOFLAGS=", "GOWORK=off"), "env", "GOMODCACHE")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMODCACHE: %s", strings.TrimSpace(stderr.String()))
+	}
+	dir := strings.TrimSpace(string(out))
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return "", fmt.Errorf("module cache %s: no such directory", dir)
+	}
+	return dir, nil
+}
