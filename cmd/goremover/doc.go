@@ -823,8 +823,8 @@
 // Cache lists the module cache (GOMODCACHE) and removes what no listed
 // project needs, exactly, where go clean -modcache removes everything.
 //
-//	goremover cache list [-json] [-v] [-projects file | -scan dir...]
-//	goremover cache prune [-apply] [-json] [-v] [-older age] [-keep-latest n] [-projects file | -scan dir...]
+//	goremover cache list [-C dir] [-json] [-v] [-projects file | -scan dir...]
+//	goremover cache prune [-C dir] [-apply] [-json] [-v] [-older age] [-keep-latest n] [-projects file | -scan dir...]
 //
 // Cache list prints every module version in the module cache: its bytes on
 // disk (the extracted tree, the .zip and .ziphash, the .mod and .info of
@@ -890,6 +890,10 @@
 // {"cache", "apply", "removals": [{"path", "version", "what": "source|all",
 // "bytes", "skipped", "error"}], "bytes", "freed"}. Sizes are bytes on
 // disk, as du counts them.
+//
+// The -C flag runs as if goremover were started in the named directory:
+// the default project, and relative -projects and -scan paths, are
+// resolved there.
 //
 // A progress bar shows on stderr during the scan when stderr is a
 // terminal; -v logs each step instead.

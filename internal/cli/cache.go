@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -27,8 +28,8 @@ var cmdCache = &Command{
 Cache lists the module cache (GOMODCACHE) and removes what no listed
 project needs, exactly, where go clean -modcache removes everything.
 
-	goremover cache list [-json] [-v] [-projects file | -scan dir...]
-	goremover cache prune [-apply] [-json] [-v] [-older age] [-keep-latest n] [-projects file | -scan dir...]
+	goremover cache list [-C dir] [-json] [-v] [-projects file | -scan dir...]
+	goremover cache prune [-C dir] [-apply] [-json] [-v] [-older age] [-keep-latest n] [-projects file | -scan dir...]
 
 Cache list prints every module version in the module cache: its bytes on
 disk (the extracted tree, the .zip and .ziphash, the .mod and .info of
@@ -95,6 +96,10 @@ The -json flag prints, for list, {"cache", "bytes", "projects": [dir],
 "bytes", "skipped", "error"}], "bytes", "freed"}. Sizes are bytes on
 disk, as du counts them.
 
+The -C flag runs as if goremover were started in the named directory:
+the default project, and relative -projects and -scan paths, are
+resolved there.
+
 A progress bar shows on stderr during the scan when stderr is a
 terminal; -v logs each step instead.
 
@@ -118,6 +123,7 @@ func init() {
 
 // cacheFlags are the flags of cache list and cache prune.
 type cacheFlags struct {
+	dir        string
 	json       bool
 	verbose    bool
 	projects   string
@@ -128,6 +134,7 @@ type cacheFlags struct {
 }
 
 func (f *cacheFlags) add(fs *flag.FlagSet, prune bool) {
+	fs.StringVar(&f.dir, "C", "", "run as if goremover were started in `dir`")
 	fs.BoolVar(&f.json, "json", false, "print JSON")
 	fs.BoolVar(&f.verbose, "v", false, "log each step")
 	fs.StringVar(&f.projects, "projects", "", "read the project directories from `file`")
@@ -281,21 +288,45 @@ func flagDefaults(fs *flag.FlagSet) string {
 
 // cacheProjects returns the projects the flags name.
 func cacheProjects(ctx context.Context, f *cacheFlags) ([]modcache.Project, error) {
-	switch {
-	case f.projects != "":
-		return modcache.ReadProjects(f.projects)
-	case len(f.scan) > 0:
-		return modcache.ScanProjects(f.scan)
-	}
-	dir, err := os.Getwd()
+	dir, err := workDir(f.dir)
 	if err != nil {
 		return nil, err
+	}
+	abs := func(p string) string {
+		if filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	switch {
+	case f.projects != "":
+		ps, err := modcache.ReadProjects(abs(f.projects))
+		return ps, relError(err, dir)
+	case len(f.scan) > 0:
+		var dirs []string
+		for _, d := range f.scan {
+			dirs = append(dirs, abs(d))
+		}
+		ps, err := modcache.ScanProjects(dirs)
+		return ps, relError(err, dir)
 	}
 	p, err := modcache.Current(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
 	return []modcache.Project{p}, nil
+}
+
+// relError makes the file of a *modcache.Error relative to dir, where
+// it is below it.
+func relError(err error, dir string) error {
+	var e *modcache.Error
+	if errors.As(err, &e) && filepath.IsAbs(e.File) {
+		if rel, err := filepath.Rel(dir, e.File); err == nil && !strings.HasPrefix(rel, "..") {
+			e.File = rel
+		}
+	}
+	return err
 }
 
 // modCacheDir returns GOMODCACHE, which must exist.
