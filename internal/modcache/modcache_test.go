@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -192,11 +193,18 @@ func TestRemoveLock(t *testing.T) {
 	writeVersion(t, root, "example.com/m", "v1.1.0", 1)
 	dl := filepath.Join(root, "cache", "download", "example.com", "m", "@v")
 	must(t, os.WriteFile(filepath.Join(dl, "list"), []byte("v1.0.0\nv1.1.0\n"), 0o666))
+	// A version whose go.mod only is in the cache, of a module that has
+	// no extracted tree at all.
+	writeVersion(t, root, "gomodonly.example/m", "v1.0.0", 0)
 	l, err := Scan(context.Background(), root, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if res := Remove(context.Background(), l, Plan(Attribute(l, []Needs{{{Path: "example.com/m", Version: "v1.0.0"}: NeedSrc, {Path: "example.com/m", Version: "v1.1.0"}: NeedSrc}}), Options{Now: time.Now()}), nil); len(res) != 1 || res[0].Err != nil || res[0].Skipped != "" || res[0].V.Path != "gomodonly.example/m" {
+		t.Fatalf("removing a version without a tree: %+v", res)
+	}
 	plan := Plan(Attribute(l, []Needs{{{Path: "example.com/m", Version: "v1.1.0"}: NeedSrc}}), Options{Now: time.Now()})
+	plan = slices.DeleteFunc(plan, func(r Removal) bool { return r.V.Path == "gomodonly.example/m" })
 	if len(plan) != 1 || plan[0].V.Version != "v1.0.0" || plan[0].What != All {
 		t.Fatalf("plan: %+v", plan)
 	}

@@ -223,7 +223,16 @@ func treeDir(root string, v *Version) (string, error) {
 // inside returns an error unless p's parent, symbolic links resolved,
 // is within root: a link planted in the cache never leads a removal out.
 func inside(root, p string) error {
-	parent, err := filepath.EvalSymlinks(filepath.Dir(p))
+	// The nearest directory that exists: a version without a tree has
+	// no parent directory either.
+	dir := filepath.Dir(p)
+	for {
+		if _, err := os.Lstat(dir); err == nil || filepath.Dir(dir) == dir {
+			break
+		}
+		dir = filepath.Dir(dir)
+	}
+	parent, err := filepath.EvalSymlinks(dir)
 	if err != nil {
 		return err
 	}
