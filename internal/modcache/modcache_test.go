@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/lockedfile"
+	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
 )
 
@@ -283,5 +284,27 @@ func TestRemoveOutside(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(outside, "m@v1.0.0", "keep.go")); err != nil {
 		t.Fatalf("file outside the cache removed: %v", err)
+	}
+}
+
+// TestToolchainNeed checks which golang.org/toolchain versions a
+// toolchain line, and a go line newer than the local go, keep.
+func TestToolchainNeed(t *testing.T) {
+	needs := Needs{}
+	toolchainNeeds("go1.26.1", &modfile.Go{Version: "1.27.2"}, &modfile.Toolchain{Name: "go1.25.3"}, needs)
+	toolchainNeeds("go1.26.1", &modfile.Go{Version: "1.22"}, nil, needs) // older than local: no switch
+	for v, want := range map[string]Need{
+		"v0.0.1-go1.25.3.linux-amd64":  NeedSrc,
+		"v0.0.1-go1.25.3.darwin-arm64": NeedSrc,
+		"v0.0.1-go1.25.2.linux-amd64":  NeedNone,
+		"v0.0.1-go1.27.2.linux-amd64":  NeedSrc,
+		"v0.0.1-go1.27.5.linux-amd64":  NeedSrc,
+		"v0.0.1-go1.27.1.linux-amd64":  NeedNone,
+		"v0.0.1-go1.28.0.linux-amd64":  NeedNone,
+		"v0.0.1-go1.22.0.linux-amd64":  NeedNone,
+	} {
+		if got := toolchainNeed(v, needs); got != want {
+			t.Errorf("toolchainNeed(%s) = %v, want %v", v, got, want)
+		}
 	}
 }

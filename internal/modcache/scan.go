@@ -110,7 +110,12 @@ func Scan(ctx context.Context, root string, prog Progress) (*Listing, error) {
 	if err := s.download(ctx, filepath.Join(real, "cache", "download")); err != nil {
 		return nil, err
 	}
-	s.total = len(s.byKey)
+	// Most versions with a .zip have a tree; a go.mod-only one has none.
+	for _, v := range s.byKey {
+		if v.HasZip || v.HasHash {
+			s.total++
+		}
+	}
 	if err := s.vcs(filepath.Join(real, "cache", "vcs")); err != nil {
 		return nil, err
 	}
