@@ -192,7 +192,9 @@ func runCache(ctx context.Context, cmd *Command, args []string) error {
 	fs.Usage = func() {}
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return &UsageError{Cmd: cmd, Msg: "cache " + sub + " flags:\n" + flagDefaults(fs)}
+			// As the go command does for -h: the flags, exit 0.
+			fmt.Fprintf(Stderr, "usage: goremover cache %s [flags]\n%s\nRun 'goremover help cache' for details.\n", sub, flagDefaults(fs))
+			return nil
 		}
 		return &UsageError{Cmd: cmd, Msg: err.Error()}
 	}
