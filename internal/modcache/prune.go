@@ -300,40 +300,67 @@ func removeOne(l *Listing, r Removal) (skipped string, err error) {
 	}
 
 	partial := file("partial")
-	if hasTree {
-		if err := os.WriteFile(partial, nil, 0o666); err != nil {
+	steps := []struct {
+		name string
+		do   func() error
+	}{
+		{"partial", func() error {
+			if !hasTree {
+				return nil
+			}
+			return os.WriteFile(partial, nil, 0o666)
+		}},
+		// If this fails, .partial stays: the go command re-extracts.
+		{"tree", func() error {
+			if !hasTree {
+				return nil
+			}
+			return removeTree(tree)
+		}},
+		{"zip", func() error { return removeFile(file("zip")) }},
+		{"ziphash", func() error {
+			if err := removeFile(file("ziphash")); err != nil {
+				return err
+			}
+			// Temporary zips of a download that died: the go command
+			// removes them under this lock too.
+			if tmps, err := filepath.Glob(filepath.Join(dir, globQuote(ev)+".zip*.tmp")); err == nil {
+				for _, t := range tmps {
+					removeFile(t)
+				}
+			}
+			return nil
+		}},
+		{"unpartial", func() error { return removeFile(partial) }},
+		{"info", func() error {
+			if r.What != All {
+				return nil
+			}
+			return removeFile(file("info"))
+		}},
+		{"mod", func() error {
+			if r.What != All {
+				return nil
+			}
+			return removeFile(file("mod"))
+		}},
+	}
+	for _, st := range steps {
+		if err := st.do(); err != nil {
 			return "", err
 		}
-		if err := removeTree(tree); err != nil {
-			return "", err // .partial stays: the go command re-extracts
-		}
-	}
-	if err := removeFile(file("zip")); err != nil {
-		return "", err
-	}
-	if err := removeFile(file("ziphash")); err != nil {
-		return "", err
-	}
-	// Temporary zips of a download that died: the go command removes
-	// them under this lock too.
-	if tmps, err := filepath.Glob(filepath.Join(dir, globQuote(ev)+".zip*.tmp")); err == nil {
-		for _, t := range tmps {
-			removeFile(t)
-		}
-	}
-	if err := removeFile(partial); err != nil {
-		return "", err
-	}
-	if r.What == All {
-		if err := removeFile(file("info")); err != nil {
-			return "", err
-		}
-		if err := removeFile(file("mod")); err != nil {
-			return "", err
+		if stopAfter != nil {
+			if err := stopAfter(st.name); err != nil {
+				return "", err
+			}
 		}
 	}
 	return "", nil
 }
+
+// stopAfter, if set (by tests), is called after each step of a removal;
+// an error stops the removal there, as a crash would.
+var stopAfter func(step string) error
 
 func removeFile(p string) error {
 	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
