@@ -29,6 +29,10 @@ type Command struct {
 	Long      string
 	Flag      flag.FlagSet
 	Run       func(ctx context.Context, cmd *Command, args []string) error
+	// Commands are the subcommands ("goremover arch check"), named by
+	// the third word of their UsageLine. Their Name is the command's,
+	// whose Long documents them all.
+	Commands []*Command
 }
 
 // Name returns the command's name: the second word of UsageLine.
@@ -152,6 +156,9 @@ func main1(ctx context.Context, args []string) int {
 		if cmd.Name() != name {
 			continue
 		}
+		if sub := subcommand(cmd, args[1:]); sub != nil {
+			cmd, args = sub, args[1:]
+		}
 		cmd.Flag.Usage = func() {
 			fmt.Fprintf(Stderr, "usage: %s\nRun 'goremover help %s' for details.\n", cmd.UsageLine, cmd.Name())
 		}
@@ -187,6 +194,19 @@ func main1(ctx context.Context, args []string) int {
 	}
 	fmt.Fprintf(Stderr, "goremover %s: unknown command\nRun 'goremover help' for usage.\n", name)
 	return exitError
+}
+
+// subcommand returns the subcommand of cmd that args start with, or nil.
+func subcommand(cmd *Command, args []string) *Command {
+	if len(args) == 0 {
+		return nil
+	}
+	for _, sub := range cmd.Commands {
+		if f := strings.Fields(sub.UsageLine); len(f) > 2 && f[2] == args[0] {
+			return sub
+		}
+	}
+	return nil
 }
 
 // lateFlags returns a usage error if a flag follows the first argument
@@ -268,7 +288,7 @@ Use "goremover help <topic>" for more information about that topic.
 `
 
 // commandOrder is the order of 'goremover help', as in the SPEC.
-var commandOrder = []string{"impact", "why", "weigh", "drift", "rm", "dead", "prune", "doctor", "history", "rollback", "version"}
+var commandOrder = []string{"impact", "why", "weigh", "drift", "rm", "dead", "prune", "doctor", "arch", "history", "rollback", "version"}
 
 func printUsage(w io.Writer) {
 	var buf bytes.Buffer
