@@ -246,7 +246,7 @@ func Parse(file string, data []byte) (cfg *Config, err error) {
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return cfg, nil
 	}
-	p.mapping(root, "", func(key string, k, v *yaml.Node) {
+	p.mapping(root, "", "", func(key string, k, v *yaml.Node) {
 		cfg.Pos = p.pos(k)
 		p.arch(cfg, v)
 	})
@@ -287,9 +287,12 @@ func (p *reader) noAliases(n *yaml.Node) {
 
 // mapping walks a mapping whose fields are fieldsOf[path], in order,
 // reporting unknown and repeated fields.
-func (p *reader) mapping(n *yaml.Node, path string, f func(key string, k, v *yaml.Node)) {
+func (p *reader) mapping(n *yaml.Node, path, at string, f func(key string, k, v *yaml.Node)) {
+	if at == "" {
+		at = where(path)
+	}
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "%s: want a mapping, found %s", where(path), kind(n))
+		p.errorf(n, "%s: want a mapping, found %s", at, kind(n))
 		return
 	}
 	known := fieldsOf[path]
@@ -297,15 +300,15 @@ func (p *reader) mapping(n *yaml.Node, path string, f func(key string, k, v *yam
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode || k.Tag != "!!str" {
-			p.errorf(k, "%s: a field name must be a string", where(path))
+			p.errorf(k, "%s: a field name must be a string", at)
 			continue
 		}
 		if !contains(known, k.Value) {
-			p.errorf(k, "%s: unknown field %q (known: %s)", where(path), k.Value, strings.Join(known, ", "))
+			p.errorf(k, "%s: unknown field %q (known: %s)", at, k.Value, strings.Join(known, ", "))
 			continue
 		}
 		if seen[k.Value] {
-			p.errorf(k, "%s: field %q repeated", where(path), k.Value)
+			p.errorf(k, "%s: field %q repeated", at, k.Value)
 			continue
 		}
 		seen[k.Value] = true
@@ -352,7 +355,7 @@ func (p *reader) arch(cfg *Config, n *yaml.Node) {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return
 	}
-	p.mapping(n, "arch", func(key string, k, v *yaml.Node) {
+	p.mapping(n, "arch", "", func(key string, k, v *yaml.Node) {
 		at := "arch." + key
 		switch key {
 		case "tests":
@@ -366,7 +369,7 @@ func (p *reader) arch(cfg *Config, n *yaml.Node) {
 			p.list(v, at, func(i int, e *yaml.Node) {
 				r := &Forbidden{Pos: p.pos(e)}
 				at := fmt.Sprintf("%s[%d]", at, i)
-				p.mapping(e, "arch.forbidden[]", func(key string, k, v *yaml.Node) {
+				p.mapping(e, "arch.forbidden[]", at, func(key string, k, v *yaml.Node) {
 					switch key {
 					case "from":
 						r.From = p.patterns(v, at+".from", false)
@@ -385,7 +388,7 @@ func (p *reader) arch(cfg *Config, n *yaml.Node) {
 			p.list(v, at, func(i int, e *yaml.Node) {
 				r := &Only{Pos: p.pos(e)}
 				at := fmt.Sprintf("%s[%d]", at, i)
-				p.mapping(e, "arch.only[]", func(key string, k, v *yaml.Node) {
+				p.mapping(e, "arch.only[]", at, func(key string, k, v *yaml.Node) {
 					switch key {
 					case "imports":
 						r.Imports = p.patterns(v, at+".imports", false)
@@ -404,18 +407,19 @@ func (p *reader) arch(cfg *Config, n *yaml.Node) {
 			p.list(v, at, func(i int, e *yaml.Node) {
 				r := &Cycles{Pos: p.pos(e)}
 				at := fmt.Sprintf("%s[%d]", at, i)
-				p.mapping(e, "arch.cycles[]", func(key string, k, v *yaml.Node) {
+				before := len(p.errs)
+				p.mapping(e, "arch.cycles[]", at, func(key string, k, v *yaml.Node) {
 					switch key {
 					case "dirs":
-						before := len(p.errs)
-						if r.Dirs = p.int(v, at+".dirs"); r.Dirs < 1 && len(p.errs) == before {
+						n := len(p.errs)
+						if r.Dirs = p.int(v, at+".dirs"); r.Dirs < 1 && len(p.errs) == n {
 							p.errorf(v, "%s.dirs: want 1 or more, found %d", at, r.Dirs)
 						}
 					case "groups":
 						p.list(v, at+".groups", func(j int, e *yaml.Node) {
 							g := &Group{Pos: p.pos(e)}
 							at := fmt.Sprintf("%s.groups[%d]", at, j)
-							p.mapping(e, "arch.cycles[].groups[]", func(key string, k, v *yaml.Node) {
+							p.mapping(e, "arch.cycles[].groups[]", at, func(key string, k, v *yaml.Node) {
 								switch key {
 								case "name":
 									g.Name = p.name(v, at+".name")
@@ -428,7 +432,7 @@ func (p *reader) arch(cfg *Config, n *yaml.Node) {
 						})
 					}
 				})
-				if (r.Dirs > 0) == (r.Groups != nil) && e.Kind == yaml.MappingNode {
+				if (r.Dirs > 0) == (r.Groups != nil) && e.Kind == yaml.MappingNode && len(p.errs) == before {
 					p.errorf(e, "%s: want either dirs or groups", at)
 				}
 				cfg.Cycles = append(cfg.Cycles, r)
@@ -437,7 +441,7 @@ func (p *reader) arch(cfg *Config, n *yaml.Node) {
 			p.list(v, at, func(i int, e *yaml.Node) {
 				r := &Fan{Pos: p.pos(e), MaxIn: -1, MaxOut: -1}
 				at := fmt.Sprintf("%s[%d]", at, i)
-				p.mapping(e, "arch.fan[]", func(key string, k, v *yaml.Node) {
+				p.mapping(e, "arch.fan[]", at, func(key string, k, v *yaml.Node) {
 					switch key {
 					case "packages":
 						r.Packages = p.patterns(v, at+".packages", false)
@@ -459,7 +463,7 @@ func (p *reader) arch(cfg *Config, n *yaml.Node) {
 			p.list(v, at, func(i int, e *yaml.Node) {
 				r := &Embed{Pos: p.pos(e)}
 				at := fmt.Sprintf("%s[%d]", at, i)
-				p.mapping(e, "arch.embed[]", func(key string, k, v *yaml.Node) {
+				p.mapping(e, "arch.embed[]", at, func(key string, k, v *yaml.Node) {
 					switch key {
 					case "packages":
 						r.Packages = p.patterns(v, at+".packages", false)
