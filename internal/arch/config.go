@@ -416,6 +416,10 @@ func (p *reader) arch(cfg *Config, n *yaml.Node) {
 							p.errorf(v, "%s.dirs: want 1 or more, found %d", at, r.Dirs)
 						}
 					case "groups":
+						r.Groups = []*Group{}
+						if v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
+							p.errorf(v, "%s.groups: an empty list", at)
+						}
 						p.list(v, at+".groups", func(j int, e *yaml.Node) {
 							g := &Group{Pos: p.pos(e)}
 							at := fmt.Sprintf("%s.groups[%d]", at, j)

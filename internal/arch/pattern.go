@@ -67,7 +67,7 @@ func matchAny(ps []Pattern, k Pkg) bool {
 
 // wild matches s against pattern, where "..." matches any string.
 func wild(pattern, s string) bool {
-	if prefix, ok := strings.CutSuffix(pattern, "/..."); ok && s == prefix {
+	if prefix, ok := strings.CutSuffix(pattern, "/..."); ok && wild(prefix, s) {
 		return true
 	}
 	parts := strings.Split(pattern, "...")
