@@ -869,6 +869,10 @@
 // import is reported with [windows/*], one that only _test.go files make
 // with (test).
 //
+// A pattern that says which packages a rule applies to (a layer, from,
+// except, a group, fan or embed packages) and matches none is warned
+// about on stderr: a typo would make the rule vacuous.
+//
 // Each violation is printed as
 //
 //	file:line:col: MESSAGE [PLATFORMS] (test) (RULE)

@@ -505,3 +505,56 @@ func (c *checker) firstFile(pkg string) index.Pos {
 	pos.Line, pos.Col = 1, 1
 	return pos
 }
+
+// Unmatched returns the patterns that say which packages of the working
+// set a rule applies to (layers, from, except, only's from, groups, fan
+// and embed packages) and match none of them: a typo there makes a rule
+// say nothing. Patterns of what may not be imported (to, imports) may
+// rightly match nothing yet, and are not returned; embed dirs neither.
+func Unmatched(cfg *Config, ws *load.WorkingSet, g *pkggraph.Graph, root string) []Pattern {
+	modDir := map[string]string{}
+	for _, m := range ws.Modules {
+		modDir[m.Path] = m.Dir
+	}
+	var pkgs []Pkg
+	for _, n := range g.Nodes {
+		if n.WS {
+			pkgs = append(pkgs, Pkg{Path: n.Path, Module: n.Module, Rel: relDir(root, filepath.Join(modDir[n.Module], filepath.FromSlash(n.Dir)))})
+		}
+	}
+	var subjects []Pattern
+	for _, l := range cfg.Layers {
+		subjects = append(subjects, l.Packages...)
+	}
+	for _, r := range cfg.Forbidden {
+		subjects = append(append(subjects, r.From...), r.Except...)
+	}
+	for _, r := range cfg.Only {
+		subjects = append(subjects, r.From...)
+	}
+	for _, r := range cfg.Cycles {
+		for _, gr := range r.Groups {
+			subjects = append(subjects, gr.Packages...)
+		}
+	}
+	for _, r := range cfg.Fan {
+		subjects = append(subjects, r.Packages...)
+	}
+	for _, r := range cfg.Embed {
+		subjects = append(subjects, r.Packages...)
+	}
+	var out []Pattern
+	for _, p := range subjects {
+		found := false
+		for _, k := range pkgs {
+			if p.Match(k) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, p)
+		}
+	}
+	return out
+}

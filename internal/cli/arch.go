@@ -74,6 +74,10 @@ an import counts in every build configuration, so a _windows.go file's
 import is reported with [windows/*], one that only _test.go files make
 with (test).
 
+A pattern that says which packages a rule applies to (a layer, from,
+except, a group, fan or embed packages) and matches none is warned
+about on stderr: a typo would make the rule vacuous.
+
 Each violation is printed as
 
 	file:line:col: MESSAGE [PLATFORMS] (test) (RULE)
@@ -209,6 +213,9 @@ func runArchCheck(ctx context.Context, cmd *Command, args []string) error {
 	defer sess.Close(false) // arch writes nothing in the module
 	g := pkggraph.New(sess.WS, sess.X)
 	vs := arch.Check(cfg, sess.WS, sess.X, g, sess.WS.Root)
+	for _, p := range arch.Unmatched(cfg, sess.WS, g, sess.WS.Root) {
+		say(fmt.Sprintf("warning: %s: %s matches no package of the working set: the rule says nothing about it", p.Pos, p.Text))
+	}
 	p := &archPrinter{sess: sess}
 	if base != nil {
 		if archBaselineWrite {
