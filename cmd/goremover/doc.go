@@ -17,6 +17,7 @@
 //	prune       remove what 'goremover dead' reports, atomically and verified
 //	doctor      find and repair dependency residue in go.mod, go.sum, vendor and go.work
 //	cache       list and prune module cache entries no listed project needs
+//	arch        check architecture rules: layers, forbidden imports, boundaries, cycles, fan-in and fan-out, embeds
 //	history     list the snapshots taken before every apply
 //	rollback    restore the files a snapshot saved
 //	version     print goremover version
@@ -27,7 +28,7 @@
 //
 //	targets     target syntax
 //	platforms   build configurations and the platforms of a reference
-//	rules       the 58 rules of doctor, dead and drift, GR100 to GR312 ('goremover help GR101' prints one)
+//	rules       the 66 rules of doctor, dead, drift and arch, GR100 to GR408 ('goremover help GR101' prints one)
 //
 // Use "goremover help <topic>" for more information about that topic.
 //
@@ -908,6 +909,114 @@
 //	$ goremover cache prune -scan ~/src -older 90d
 //	$ goremover cache prune -apply -projects ~/projects.txt -keep-latest 1
 //
+// # Check architecture rules: layers, forbidden imports, boundaries, cycles, fan-in and fan-out, embeds
+//
+// Usage:
+//
+//	goremover arch check|schema [flags]
+//
+// Arch check checks the rules of the arch: section of .goremover.yaml, at
+// the root of the module or workspace, on the imports of the working set
+// in every build configuration, tests included:
+//
+//	goremover arch check [-C dir] [-json] [-sarif] [-baseline file [-baseline-write]] [-tags list] [-platforms list] [-v]
+//
+// Arch schema prints the JSON Schema of .goremover.yaml, for editors:
+//
+//	goremover arch schema
+//
+// An example, with every kind of rule:
+//
+//	arch:
+//	  tests: true              # imports only _test.go files make count (default)
+//	  layers:                  # from the top: a layer imports only the layers below it
+//	    - ./cmd/...
+//	    - [./internal/web/..., ./internal/api/...]
+//	    - ./internal/store/...
+//	  forbidden:
+//	    - from: ./internal/controller/...
+//	      to: ./internal/httpclient/...
+//	      except: ./internal/controller/legacy
+//	      transitive: true     # import chains count too
+//	  only:                    # only the adapters may import the drivers
+//	    - imports: [github.com/lib/pq, github.com/go-sql-driver/mysql]
+//	      from: ./adapters/...
+//	  internal: true           # internal/ packages across workspace modules
+//	  cycles:
+//	    - dirs: 1              # no cycle between top-level directories
+//	    - groups:
+//	        - {name: storage, packages: [./tsdb/..., ./storage/...]}
+//	        - {name: web, packages: ./web/...}
+//	  fan:
+//	    - packages: ./internal/...
+//	      max_out: 10          # distinct working-set packages imported
+//	      max_in: 20           # distinct working-set packages importing
+//	  embed:                   # who may //go:embed from where
+//	    - packages: ./web/ui
+//	      dirs: ./web/ui/static/...
+//
+// A pattern is a directory relative to the file's directory (./dir, or
+// ./dir/... for it and every directory under it), an import path pattern
+// with ... wildcards as the go command's, a module path (every package of
+// the module), or std (the standard library). Imports between packages
+// of the working set, and their imports of other packages, are checked:
+// an import counts in every build configuration, so a _windows.go file's
+// import is reported with [windows/*], one that only _test.go files make
+// with (test).
+//
+// A pattern that says which packages a rule applies to (a layer, from,
+// except, a group, fan or embed packages) and matches none is warned
+// about on stderr: a typo would make the rule vacuous.
+//
+// Each violation is printed as
+//
+//	file:line:col: MESSAGE [PLATFORMS] (test) (RULE)
+//
+// at the import line (the //go:embed line for embed rules, the package's
+// first file for max_in), where MESSAGE names both packages and the
+// position of the rule in .goremover.yaml; for a layer or a transitive
+// forbidden rule reached through other packages, and for a cycle, the
+// import chain follows, a step a line. The rules are GR401 (layers) to
+// GR408 (embed): 'goremover help GR401' prints each one's documentation.
+//
+// The file is read only if it is a regular file (not a symbolic link) of
+// at most 1 MiB. An unknown field, a value of the wrong type, a malformed
+// pattern, YAML anchors and aliases, are errors at their line and column
+// (exit 2).
+//
+// The -json flag prints {"findings": [...]} with, for each violation,
+// its rule, severity, message, file, line and col, and kind (the
+// section), from, to, platforms, test, config (the rule's position) and
+// chain. The -sarif flag prints SARIF 2.1.0.
+//
+// The -baseline flag reads a baseline file, as dead's: violations it
+// accepts (by rule and packages, not by line) are not reported, so a CI
+// gate fails only on new ones; with -baseline-write, it writes today's
+// violations to it, or, if it exists, only those of it still found.
+//
+// Arch check exits 1 if a rule is broken (with -baseline, by a violation
+// the baseline does not accept), 0 if none is, and 2 on bad usage or
+// input: a malformed .goremover.yaml or baseline, a module that does not
+// load. Without .goremover.yaml, or without rules in it, it says so on
+// stderr and exits 0: a CI job may run before the rules are written.
+//
+// The -tags flag sets build tags in every configuration; the -platforms
+// flag limits the GOOS/GOARCH pairs analysed (default: every platform that
+// a build constraint of the working set names, plus the host), as in
+// -platforms linux/amd64,windows/*.
+//
+// The -v flag prints what is loaded (packages, how many came from the
+// index cache, the configurations checked) and every warning in full.
+//
+// The -C flag runs as if goremover were started in the named directory.
+//
+// Example:
+//
+//	$ goremover arch check
+//	$ goremover arch check -baseline arch-baseline.json -baseline-write
+//	$ goremover arch check -baseline arch-baseline.json -sarif > arch.sarif
+//	$ goremover arch schema > goremover.schema.json
+//
 // # List the snapshots taken before every apply
 //
 // Usage:
@@ -1061,10 +1170,10 @@
 // The -platforms flag limits the GOOS/GOARCH pairs (linux/amd64,windows/*);
 // the -tags flag sets tags in every configuration.
 //
-// # The 58 rules of doctor, dead and drift, GR100 to GR312 ('goremover help GR101' prints one)
+// # The 66 rules of doctor, dead, drift and arch, GR100 to GR408 ('goremover help GR101' prints one)
 //
-// Doctor (GR1xx), dead (GR2xx) and drift (GR3xx) report each finding under a stable rule
-// ID. The rules are:
+// Doctor (GR1xx), dead (GR2xx), drift (GR3xx) and arch check (GR4xx) report each finding
+// under a stable rule ID. The rules are:
 //
 //	GR100  warning           module graph cannot be loaded offline
 //	GR101  warning  fixable  requirement that no package needs
@@ -1124,6 +1233,14 @@
 //	GR310  info              newer version of a module of the build available (-online)
 //	GR311  error             selected version retracted by its module (-online)
 //	GR312  warning           module of the build deprecated by its authors (-online)
+//	GR401  error             a layer imports a layer above it
+//	GR402  error             a forbidden import
+//	GR403  error             an import that only other packages may make
+//	GR404  error             an internal package imported from another module of the workspace
+//	GR405  error             an import cycle between groups of packages
+//	GR406  error             a package imports too many packages of the working set
+//	GR407  error             a package is imported by too many packages of the working set
+//	GR408  error             a //go:embed that no embed rule allows
 //
 // 'goremover help GRnnn' prints a rule's documentation: what it finds, why
 // it matters, and what -fix does, with an example.
@@ -1940,4 +2057,214 @@
 // With -online, the module's latest go.mod has a "// Deprecated:" comment
 // on its module line. drift prints it with the requirement chains that
 // select the module.
+//
+// # A layer imports a layer above it
+//
+// GR401: a layer imports a layer above it
+//
+// Severity: error. Fixable: no. Since: v0.5.0.
+//
+// Layers are listed from the top: a package of a layer may import the
+// packages of its own layer and of the layers listed after it, never those
+// of a layer listed before it, directly or through packages of the working
+// set that are in no layer (the chain is printed).
+//
+// The rule comes from the arch: section of .goremover.yaml at the module
+// or workspace root ('goremover arch schema' prints its JSON Schema). An
+// import counts in every build configuration: a _windows.go file's import
+// is reported with [windows/*], one only _test.go files make is marked
+// (test) and counts unless the section says tests: false.
+//
+// Before:
+//
+//	arch:
+//	  layers: [./cmd/..., ./internal/service/..., ./internal/store/...]
+//
+//	// internal/store/db.go
+//	import "example.com/m/internal/service"
+//
+// After:
+//
+//	(the store no longer imports the service: move the shared code down)
+//
+// # A forbidden import
+//
+// GR402: a forbidden import
+//
+// Severity: error. Fixable: no. Since: v0.5.0.
+//
+// A package that a forbidden rule's from matches imports one that its to
+// matches, and neither is exempt (except). With transitive: true, an
+// import chain through other packages of the working set counts too, and
+// is printed.
+//
+// The rule comes from the arch: section of .goremover.yaml at the module
+// or workspace root ('goremover arch schema' prints its JSON Schema). An
+// import counts in every build configuration: a _windows.go file's import
+// is reported with [windows/*], one only _test.go files make is marked
+// (test) and counts unless the section says tests: false.
+//
+// Before:
+//
+//	arch:
+//	  forbidden:
+//	    - from: ./internal/controller/...
+//	      to: ./internal/httpclient/...
+//
+// After:
+//
+//	(the controller goes through the service, which owns the client)
+//
+// # An import that only other packages may make
+//
+// GR403: an import that only other packages may make
+//
+// Severity: error. Fixable: no. Since: v0.5.0.
+//
+// An only rule names packages (import path patterns, module paths: a
+// module path stands for all its packages, std for the standard library)
+// that only the packages its from matches may import: database drivers
+// only in the adapters, say. Any other importer is reported.
+//
+// The rule comes from the arch: section of .goremover.yaml at the module
+// or workspace root ('goremover arch schema' prints its JSON Schema). An
+// import counts in every build configuration: a _windows.go file's import
+// is reported with [windows/*], one only _test.go files make is marked
+// (test) and counts unless the section says tests: false.
+//
+// Before:
+//
+//	arch:
+//	  only:
+//	    - imports: [github.com/lib/pq, database/sql]
+//	      from: ./adapters/...
+//
+// After:
+//
+//	(the handler asks an adapter instead of opening the database)
+//
+// # An internal package imported from another module of the workspace
+//
+// GR404: an internal package imported from another module of the workspace
+//
+// Severity: error. Fixable: no. Since: v0.5.0.
+//
+// The go command allows an import of a/internal/x from any package whose
+// import path starts with a, whatever module it is in: in a workspace,
+// module a/tools may import a/internal/x of module a, and the build
+// breaks only when a/tools is built without the workspace, or a/internal
+// changes. With internal: true, an import of an internal package of
+// another module of the working set is reported, as is one from outside
+// the internal directory's parent (which the go command rejects).
+//
+// The rule comes from the arch: section of .goremover.yaml at the module
+// or workspace root ('goremover arch schema' prints its JSON Schema). An
+// import counts in every build configuration: a _windows.go file's import
+// is reported with [windows/*], one only _test.go files make is marked
+// (test) and counts unless the section says tests: false.
+//
+// Before:
+//
+//	// tools/go.mod: module example.com/a/tools
+//	import "example.com/a/internal/secret"
+//
+// After:
+//
+//	(the package moves out of internal/, or into the tools module)
+//
+// # An import cycle between groups of packages
+//
+// GR405: an import cycle between groups of packages
+//
+// Severity: error. Fixable: no. Since: v0.5.0.
+//
+// The go command forbids cycles between packages; a cycles rule forbids
+// them between groups of packages: the directories some levels under
+// each module root (dirs: N), or named groups of patterns. Each cycle is
+// reported once, at the import that closes a shortest loop, with the
+// import of each step.
+//
+// The rule comes from the arch: section of .goremover.yaml at the module
+// or workspace root ('goremover arch schema' prints its JSON Schema). An
+// import counts in every build configuration: a _windows.go file's import
+// is reported with [windows/*], one only _test.go files make is marked
+// (test) and counts unless the section says tests: false.
+//
+// Before:
+//
+//	arch:
+//	  cycles: [{dirs: 1}]
+//
+//	// storage/x imports web/y, web/z imports storage/w
+//
+// After:
+//
+//	(one direction of the loop is gone)
+//
+// # A package imports too many packages of the working set
+//
+// GR406: a package imports too many packages of the working set
+//
+// Severity: error. Fixable: no. Since: v0.5.0.
+//
+// A fan rule's max_out bounds the number of distinct packages of the
+// working set that a package imports (the standard library and other
+// modules do not count; nor do imports only _test.go files make, unless
+// the rule says tests: true). The finding is at the package's first
+// import of the working set.
+//
+// The rule comes from the arch: section of .goremover.yaml at the module
+// or workspace root ('goremover arch schema' prints its JSON Schema). An
+// import counts in every build configuration: a _windows.go file's import
+// is reported with [windows/*], one only _test.go files make is marked
+// (test) and counts unless the section says tests: false.
+//
+// # A package is imported by too many packages of the working set
+//
+// GR407: a package is imported by too many packages of the working set
+//
+// Severity: error. Fixable: no. Since: v0.5.0.
+//
+// A fan rule's max_in bounds the number of distinct packages of the
+// working set that import a package (its own external test does not
+// count; nor do imports only _test.go files make, unless the rule says
+// tests: true). The finding is at line 1 of the package's first file.
+//
+// The rule comes from the arch: section of .goremover.yaml at the module
+// or workspace root ('goremover arch schema' prints its JSON Schema). An
+// import counts in every build configuration: a _windows.go file's import
+// is reported with [windows/*], one only _test.go files make is marked
+// (test) and counts unless the section says tests: false.
+//
+// # A //go:embed that no embed rule allows
+//
+// GR408: a //go:embed that no embed rule allows
+//
+// Severity: error. Fixable: no. Since: v0.5.0.
+//
+// With an embed: section, every //go:embed line of the working set needs
+// a rule whose packages match its package and whose dirs match each
+// directory it embeds from (a directory it names, or the directory of a
+// file it names): assets stay where the packages that serve them are.
+//
+// The rule comes from the arch: section of .goremover.yaml at the module
+// or workspace root ('goremover arch schema' prints its JSON Schema). An
+// import counts in every build configuration: a _windows.go file's import
+// is reported with [windows/*], one only _test.go files make is marked
+// (test) and counts unless the section says tests: false.
+//
+// Before:
+//
+//	arch:
+//	  embed:
+//	    - packages: ./web/ui
+//	      dirs: ./web/ui/static/...
+//
+//	// internal/mail/mail.go
+//	//go:embed templates
+//	var fs embed.FS
+//
+// After:
+//
+//	(a rule allows ./internal/mail to embed ./internal/mail/templates)
 package main

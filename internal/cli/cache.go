@@ -115,9 +115,34 @@ Example:
 `,
 }
 
+var cmdCacheList = &Command{
+	UsageLine: "goremover cache list [-C dir] [-json] [-v] [-projects file | -scan dir...]",
+	Short:     "list the module cache and what each project needs of it",
+}
+
+var cmdCachePrune = &Command{
+	UsageLine: "goremover cache prune [-C dir] [-apply] [-json] [-v] [-older age] [-keep-latest n] [-projects file | -scan dir...]",
+	Short:     "remove the module cache entries no listed project needs",
+}
+
+var cacheListFlags, cachePruneFlags cacheFlags
+
 func init() {
-	cmdCache.Run = runCache
-	cmdCache.Subcommands = true
+	cmdCache.Run = func(ctx context.Context, cmd *Command, args []string) error {
+		if len(args) == 0 {
+			return &UsageError{Cmd: cmd, Msg: "missing subcommand: list or prune"}
+		}
+		return &UsageError{Cmd: cmd, Msg: fmt.Sprintf("unknown cache subcommand %q", args[0])}
+	}
+	cmdCache.Commands = []*Command{cmdCacheList, cmdCachePrune}
+	cacheListFlags.add(&cmdCacheList.Flag, false)
+	cachePruneFlags.add(&cmdCachePrune.Flag, true)
+	cmdCacheList.Run = func(ctx context.Context, cmd *Command, args []string) error {
+		return runCacheMod(ctx, cmd, &cacheListFlags, args)
+	}
+	cmdCachePrune.Run = func(ctx context.Context, cmd *Command, args []string) error {
+		return runCacheMod(ctx, cmd, &cachePruneFlags, args)
+	}
 	commands = append(commands, cmdCache)
 }
 
@@ -172,33 +197,10 @@ func parseAge(s string) (time.Duration, error) {
 	return d, nil
 }
 
-func runCache(ctx context.Context, cmd *Command, args []string) error {
-	if len(args) == 0 {
-		return &UsageError{Cmd: cmd, Msg: "missing subcommand: list or prune"}
-	}
-	sub := args[0]
-	var f cacheFlags
-	fs := flag.NewFlagSet("cache "+sub, flag.ContinueOnError)
-	fs.SetOutput(Stderr)
-	switch sub {
-	case "list":
-		f.add(fs, false)
-	case "prune":
-		f.add(fs, true)
-	default:
-		// build and index are another change's.
-		return &UsageError{Cmd: cmd, Msg: fmt.Sprintf("unknown cache subcommand %q", sub)}
-	}
-	fs.Usage = func() {}
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			// As the go command does for -h: the flags, exit 0.
-			fmt.Fprintf(Stderr, "usage: goremover cache %s [flags]\n%s\nRun 'goremover help cache' for details.\n", sub, flagDefaults(fs))
-			return nil
-		}
-		return &UsageError{Cmd: cmd, Msg: err.Error()}
-	}
-	rest := fs.Args()
+// runCacheMod runs cache list or cache prune, with the flags f.
+func runCacheMod(ctx context.Context, cmd *Command, f *cacheFlags, args []string) error {
+	sub := strings.Fields(cmd.UsageLine)[2]
+	rest := args
 	if len(rest) > 0 {
 		if len(f.scan) == 0 {
 			return &UsageError{Cmd: cmd, Msg: "unexpected arguments: " + strings.Join(rest, " ")}
@@ -216,11 +218,7 @@ func runCache(ctx context.Context, cmd *Command, args []string) error {
 	if f.keepLatest < 0 {
 		return &UsageError{Cmd: cmd, Msg: "-keep-latest must not be negative"}
 	}
-	if f.verbose {
-		// The reporter was made before the subcommand's -v was parsed.
-		ctx = progress.With(ctx, progress.New(Stderr, progress.Log))
-	}
-	projects, err := cacheProjects(ctx, &f)
+	projects, err := cacheProjects(ctx, f)
 	if err != nil {
 		return err
 	}

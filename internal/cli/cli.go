@@ -29,9 +29,10 @@ type Command struct {
 	Long      string
 	Flag      flag.FlagSet
 	Run       func(ctx context.Context, cmd *Command, args []string) error
-	// Subcommands says the first argument names a subcommand, which
-	// parses the flags that follow it.
-	Subcommands bool
+	// Commands are the subcommands ("goremover arch check"), named by
+	// the third word of their UsageLine. Their Name is the command's,
+	// whose Long documents them all.
+	Commands []*Command
 }
 
 // Name returns the command's name: the second word of UsageLine.
@@ -155,6 +156,9 @@ func main1(ctx context.Context, args []string) int {
 		if cmd.Name() != name {
 			continue
 		}
+		if sub := subcommand(cmd, args[1:]); sub != nil {
+			cmd, args = sub, args[1:]
+		}
 		cmd.Flag.Usage = func() {
 			fmt.Fprintf(Stderr, "usage: %s\nRun 'goremover help %s' for details.\n", cmd.UsageLine, cmd.Name())
 		}
@@ -192,14 +196,24 @@ func main1(ctx context.Context, args []string) int {
 	return exitError
 }
 
+// subcommand returns the subcommand of cmd that args start with, or nil.
+func subcommand(cmd *Command, args []string) *Command {
+	if len(args) == 0 {
+		return nil
+	}
+	for _, sub := range cmd.Commands {
+		if f := strings.Fields(sub.UsageLine); len(f) > 2 && f[2] == args[0] {
+			return sub
+		}
+	}
+	return nil
+}
+
 // lateFlags returns a usage error if a flag follows the first argument
 // that is not one: the flag package stops there, and would take
 // "impact ./x.F -json" for two targets. No target starts with a dash;
 // arguments after "--" are not flags.
 func lateFlags(cmd *Command, args []string) error {
-	if cmd.Subcommands {
-		return nil
-	}
 	rest := cmd.Flag.Args()
 	if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
 		return nil
@@ -274,7 +288,7 @@ Use "goremover help <topic>" for more information about that topic.
 `
 
 // commandOrder is the order of 'goremover help', as in the SPEC.
-var commandOrder = []string{"impact", "why", "weigh", "drift", "rm", "dead", "prune", "doctor", "cache", "history", "rollback", "version"}
+var commandOrder = []string{"impact", "why", "weigh", "drift", "rm", "dead", "prune", "doctor", "cache", "arch", "history", "rollback", "version"}
 
 func printUsage(w io.Writer) {
 	var buf bytes.Buffer

@@ -137,8 +137,8 @@ func rulesTopic() *Command {
 	rs := report.Rules()
 	var b strings.Builder
 	b.WriteString(`
-Doctor (GR1xx), dead (GR2xx) and drift (GR3xx) report each finding under a stable rule
-ID. The rules are:
+Doctor (GR1xx), dead (GR2xx), drift (GR3xx) and arch check (GR4xx) report each finding
+under a stable rule ID. The rules are:
 
 `)
 	var t strings.Builder
@@ -164,9 +164,9 @@ ID. The rules are:
 'goremover help GRnnn' prints a rule's documentation: what it finds, why
 it matters, and what -fix does, with an example.
 `)
-	short := "the rules of doctor, dead and drift"
+	short := "the rules of doctor, dead, drift and arch"
 	if len(rs) > 0 {
-		short = fmt.Sprintf("the %d rules of doctor, dead and drift, %s to %s ('goremover help %s' prints one)", len(rs), rs[0].ID, rs[len(rs)-1].ID, rs[min(1, len(rs)-1)].ID)
+		short = fmt.Sprintf("the %d rules of doctor, dead, drift and arch, %s to %s ('goremover help %s' prints one)", len(rs), rs[0].ID, rs[len(rs)-1].ID, rs[min(1, len(rs)-1)].ID)
 	}
 	return &Command{UsageLine: "goremover rules", Short: short, Long: b.String()}
 }

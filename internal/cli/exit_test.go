@@ -14,7 +14,8 @@ import (
 // (2), an edit to a generated file is refused (1); and those of dead,
 // which testscript cannot tell apart: -fail with dead code is 1, a bad
 // -why symbol or -api value, a malformed -baseline (left as it is) or a
-// -coverage directory without data 2.
+// -coverage directory without data 2; arch check's violations are 1,
+// its malformed rules 2, and no rules 0.
 func TestExitStatus(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
@@ -26,6 +27,13 @@ func TestExitStatus(t *testing.T) {
 		"nocov/README":   "no coverage data here\n",
 		"projects.txt":   "# the module\n.\nnodir\n",
 		"noproj.txt":     "nocov\n",
+		// Modules of their own for arch: a violation, a bad rule.
+		"arch/go.mod":             "module example.com/arch\n\ngo 1.22\n",
+		"arch/.goremover.yaml":    "arch:\n  forbidden:\n    - {from: ./a, to: ./b}\n",
+		"arch/a/a.go":             "package a\n\nimport _ \"example.com/arch/b\"\n",
+		"arch/b/b.go":             "package b\n",
+		"archbad/go.mod":          "module example.com/archbad\n\ngo 1.22\n",
+		"archbad/.goremover.yaml": "arch:\n  forbiden: []\n",
 	}
 	for name, src := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -67,6 +75,14 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"cache", "prune", "-C", dir, "-apply", "-projects", "noproj.txt"}, exitError, "goremover: noproj.txt:1: nocov: no go.mod or go.work in this directory\n"},
 		{[]string{"cache", "build", "-C", dir}, exitError, "unknown cache subcommand \"build\""},
 		{[]string{"cache", "prune", "-C", dir, "-older", "-1d"}, exitError, "invalid age \"-1d\""},
+		// arch check: a violation is 1, a bad rule or baseline 2, no
+		// rules 0 (a note).
+		{[]string{"arch", "check", "-C", filepath.Join(dir, "arch")}, exitBlocked, ""},
+		{[]string{"arch", "-C", filepath.Join(dir, "arch"), "check"}, exitError, "flag provided but not defined: -C"},
+		{[]string{"arch", "check", "-C", filepath.Join(dir, "archbad")}, exitError, "goremover: .goremover.yaml:2:3: arch: unknown field \"forbiden\""},
+		{[]string{"arch", "check", "-C", filepath.Join(dir, "arch"), "-baseline", "../bad.json"}, exitError, ":1:29: not a goremover baseline: an entry without a key\n"},
+		{[]string{"arch", "check", "-C", dir}, exitOK, "goremover: no .goremover.yaml in .: no architecture rules to check\n"},
+		{[]string{"arch"}, exitError, "goremover arch: want a subcommand: check or schema\n"},
 	}
 	oldOut, oldErr := Stdout, Stderr
 	defer func() { Stdout, Stderr = oldOut, oldErr }()
