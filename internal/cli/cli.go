@@ -194,6 +194,9 @@ func main1(ctx context.Context, args []string) int {
 // "impact ./x.F -json" for two targets. No target starts with a dash;
 // arguments after "--" are not flags.
 func lateFlags(cmd *Command, args []string) error {
+	if cmd.Name() == "cache" {
+		return nil // its subcommands parse their own flags
+	}
 	rest := cmd.Flag.Args()
 	if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
 		return nil

@@ -1,0 +1,558 @@
+package cli
+
+// This file is goremover cache build and goremover cache index: report
+// and trim the go build cache (package buildcache) and goremover's own
+// index cache. The cache command dispatches to them.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/goremover/goremover/internal/buildcache"
+	"github.com/goremover/goremover/internal/gocmd"
+	"github.com/goremover/goremover/internal/index"
+	"github.com/goremover/goremover/internal/progress"
+	"github.com/goremover/goremover/internal/report"
+	"github.com/goremover/goremover/internal/weigh"
+)
+
+const cacheBuildUsage = "goremover cache build [-n] [-apply] [-json] [-older age] [-goos list] [-goarch list] [packages]"
+
+const cacheBuildHelp = `
+Cache build reports the go build cache (GOCACHE) by age, and trims it.
+
+By default it prints the cache's entries and bytes by the time they were
+last used (the go command marks an entry used at most once an hour), and
+writes nothing. With -older or -goos/-goarch it also prints what a trim
+would remove, and what the next go build of the packages (default
+./..., the module in the current directory) would recompile because of
+it; -apply removes it and prints the bytes freed.
+
+The -older flag selects entries unused for longer than the age, such as
+7d, 36h or 90m.
+
+The -goos and -goarch flags select the entries that the named
+platforms' builds of the packages use, the standard packages they import
+included (comma-separated lists; a missing one is the host's GOOS or
+GOARCH). Nothing in a cache entry says its platform; goremover asks the
+go command (go build -n, which runs no compiler and no code of the
+module, offline) for the action IDs each build would look up, and puts
+back the last-use times those lookups set. Entries of no such build are
+reported as not attributed and never removed by a platform trim. With
+-older too, both must hold. For a package that is not in the cache, go
+build -n stores the list of its files there: the only write of a dry
+run, and the go command's.
+
+A trim follows the go command's own rules, so that a go command running
+at the same time never sees a broken cache: an entry used in the last
+hour is kept (a go command may be using it); an entry used since the
+scan is kept; action entries go before the outputs they name, and an
+output another action entry still names stays. A removed entry is a
+cache miss for the next build, which compiles that package again.
+
+The -n flag (the default) prints what would be removed and deletes
+nothing; -apply removes it. The -json flag prints {"cache", "entries",
+"bytes", "ages": [{"age", "entries", "bytes"}], "platforms",
+"unattributed": {"entries", "bytes"}, "remove": {"actions", "outputs",
+"bytes"}, "recent": {"entries", "bytes"}, "applied", "freed",
+"recompile": [{"platform", "packages", "uncached"}]}, sizes in bytes.
+
+Cache build exits 0, or 2 for bad usage or input (a malformed age, an
+unknown platform, GOCACHE off or not a go build cache, packages the go
+command cannot plan).
+
+Example:
+
+	$ goremover cache build
+	$ goremover cache build -older 7d -apply
+	$ goremover cache build -goos windows -goarch amd64,arm64 -apply
+`
+
+const cacheIndexUsage = "goremover cache index [-n] [-apply] [-json] [-older age]"
+
+const cacheIndexHelp = `
+Cache index reports goremover's own index cache (GOREMOVERCACHE, or
+goremover/index under the user cache directory) and trims it.
+
+It prints the entries and bytes of the current cache version and of
+older ones. Entries of an older version are never read again: a trim
+always removes them, with the temporary files an interrupted write left
+behind. The -older flag also removes entries of the current version
+written longer ago than the age (such as 30d); the next goremover
+command indexes those packages again.
+
+A goremover reading the cache at the same time only sees misses: entries
+are renamed into place, and a missing one is indexed again.
+
+The -n flag (the default) prints what would be removed and deletes
+nothing; -apply removes it. The -json flag prints {"cache", "version",
+"entries", "bytes", "stale": {"entries", "bytes"}, "remove": {"entries",
+"bytes"}, "applied", "freed"}.
+
+Example:
+
+	$ goremover cache index
+	$ goremover cache index -older 30d -apply
+`
+
+// bcFlagSet returns a flag set for a cache subcommand whose errors
+// become usage errors.
+func bcFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// bcParseFlags parses args; done is true after -h (help printed).
+func bcParseFlags(cmd *Command, fs *flag.FlagSet, usage, help string, args []string) (done bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(Stdout, "usage: %s\n%s", usage, help)
+			return true, nil
+		}
+		return false, &UsageError{Cmd: cmd, Msg: fs.Name() + ": " + err.Error()}
+	}
+	return false, nil
+}
+
+// bcParseAge parses an age: a Go duration, or a whole number of days
+// ("7d").
+func bcParseAge(flagName, s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	var d time.Duration
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil {
+			return 0, fmt.Errorf("-%s: malformed age %q; use days (7d) or a Go duration (36h, 90m)", flagName, s)
+		}
+		d = time.Duration(days) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, fmt.Errorf("-%s: malformed age %q; use days (7d) or a Go duration (36h, 90m)", flagName, s)
+		}
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("-%s: age %q is not positive", flagName, s)
+	}
+	return d, nil
+}
+
+// bcGoEnv is what cache build needs of go env.
+type bcGoEnv struct {
+	GOCACHE, GOCACHEPROG, GOOS, GOARCH string
+}
+
+func bcReadGoEnv(ctx context.Context, dir string) (*bcGoEnv, error) {
+	out, err := gocmd.Command(ctx, dir, nil, "env", "-json", "GOCACHE", "GOCACHEPROG", "GOOS", "GOARCH").Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return nil, fmt.Errorf("go env: %s", strings.TrimSpace(string(ee.Stderr)))
+		}
+		return nil, err
+	}
+	var e bcGoEnv
+	if err := json.Unmarshal(out, &e); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// platforms returns the pairs -goos and -goarch name, checked against
+// go tool dist list.
+func bcPlatforms(ctx context.Context, dir, goos, goarch string, env *bcGoEnv) ([]buildcache.Platform, error) {
+	out, err := gocmd.Command(ctx, dir, nil, "tool", "dist", "list").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go tool dist list: %v", err)
+	}
+	known := map[string]bool{}
+	for _, l := range strings.Fields(string(out)) {
+		known[l] = true
+	}
+	split := func(s, def string) []string {
+		if s == "" {
+			return []string{def}
+		}
+		var out []string
+		for _, f := range strings.Split(s, ",") {
+			if f = strings.TrimSpace(f); f != "" && !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	var ps []buildcache.Platform
+	for _, os := range split(goos, env.GOOS) {
+		for _, arch := range split(goarch, env.GOARCH) {
+			p := buildcache.Platform{GOOS: os, GOARCH: arch}
+			if !known[p.String()] {
+				return nil, fmt.Errorf("unknown platform %s; see go tool dist list", p)
+			}
+			ps = append(ps, p)
+		}
+	}
+	return ps, nil
+}
+
+type bcAgeRow struct {
+	Age     string `json:"age"`
+	Entries int    `json:"entries"`
+	Bytes   int64  `json:"bytes"`
+}
+
+type bcTally struct {
+	Entries int   `json:"entries"`
+	Bytes   int64 `json:"bytes"`
+}
+
+type bcRemove struct {
+	Actions int   `json:"actions"`
+	Outputs int   `json:"outputs"`
+	Bytes   int64 `json:"bytes"`
+}
+
+type bcRecompile struct {
+	Platform string   `json:"platform"`
+	Packages []string `json:"packages"`
+	Uncached []string `json:"uncached"`
+}
+
+type bcReport struct {
+	Cache        string        `json:"cache"`
+	Entries      int           `json:"entries"`
+	Bytes        int64         `json:"bytes"`
+	Ages         []bcAgeRow    `json:"ages"`
+	Platforms    []string      `json:"platforms,omitempty"`
+	Unattributed *bcTally      `json:"unattributed,omitempty"`
+	Remove       *bcRemove     `json:"remove,omitempty"`
+	Recent       *bcTally      `json:"recent,omitempty"`
+	Applied      bool          `json:"applied"`
+	Freed        int64         `json:"freed"`
+	Recompile    []bcRecompile `json:"recompile,omitempty"`
+	Note         string        `json:"note,omitempty"`
+}
+
+// bcAgeBuckets are the ages cache build groups entries by.
+var bcAgeBuckets = []struct {
+	name string
+	max  time.Duration
+}{
+	{"1h", buildcache.InUse},
+	{"1d", 24 * time.Hour},
+	{"5d", 5 * 24 * time.Hour},
+	{"30d", 30 * 24 * time.Hour},
+	{"older", 1<<63 - 1},
+}
+
+func bcAges(c *buildcache.Cache, now time.Time) []bcAgeRow {
+	out := make([]bcAgeRow, len(bcAgeBuckets))
+	for i, b := range bcAgeBuckets {
+		out[i].Age = b.name
+	}
+	add := func(t time.Time, size int64) {
+		for i, b := range bcAgeBuckets {
+			if now.Sub(t) < b.max || i == len(bcAgeBuckets)-1 {
+				out[i].Entries++
+				out[i].Bytes += size
+				return
+			}
+		}
+	}
+	for _, a := range c.Actions {
+		add(a.Time, a.Size)
+	}
+	for _, o := range c.Outputs {
+		add(o.Time, o.Size)
+	}
+	return out
+}
+
+// bcScanBar reports a scan's progress as a bar.
+func bcScanBar(ctx context.Context, what string) func(done, total int) {
+	return func(done, total int) {
+		const width = 20
+		n := done * width / max(total, 1)
+		progress.Printf(ctx, "scanning %s [%s%s] %d/%d", what, strings.Repeat("=", n), strings.Repeat(" ", width-n), done, total)
+	}
+}
+
+func runCacheBuild(ctx context.Context, cmd *Command, args []string) error {
+	fs := bcFlagSet("build")
+	dry := fs.Bool("n", false, "print what would be removed; remove nothing (the default)")
+	apply := fs.Bool("apply", false, "remove the selected entries")
+	asJSON := fs.Bool("json", false, "print JSON")
+	olderFlag := fs.String("older", "", "select entries unused for longer than `age` (7d, 36h)")
+	goos := fs.String("goos", "", "select the entries of these GOOS `list`")
+	goarch := fs.String("goarch", "", "select the entries of these GOARCH `list`")
+	if done, err := bcParseFlags(cmd, fs, cacheBuildUsage, cacheBuildHelp, args); done || err != nil {
+		return err
+	}
+	if *dry && *apply {
+		return &UsageError{Cmd: cmd, Msg: "build: -n and -apply exclude each other"}
+	}
+	older, err := bcParseAge("older", *olderFlag)
+	if err != nil {
+		return &UsageError{Cmd: cmd, Msg: "build: " + err.Error()}
+	}
+	byPlatform := *goos != "" || *goarch != ""
+	if *apply && older == 0 && !byPlatform {
+		return &UsageError{Cmd: cmd, Msg: "build: -apply needs a selection: -older, -goos or -goarch"}
+	}
+	patterns := fs.Args()
+	if len(patterns) == 0 {
+		patterns = []string{"./..."}
+	}
+	dir, err := workDir("")
+	if err != nil {
+		return err
+	}
+	env, err := bcReadGoEnv(ctx, dir)
+	if err != nil {
+		return err
+	}
+	if env.GOCACHEPROG != "" {
+		return fmt.Errorf("GOCACHEPROG is set: the build cache is %s's to manage", env.GOCACHEPROG)
+	}
+	var plats []buildcache.Platform
+	if byPlatform {
+		if plats, err = bcPlatforms(ctx, dir, *goos, *goarch, env); err != nil {
+			return &UsageError{Cmd: cmd, Msg: "build: " + err.Error()}
+		}
+	}
+	cacheDir, err := buildcache.Check(env.GOCACHE)
+	if err != nil {
+		return err
+	}
+	c, err := buildcache.Scan(ctx, cacheDir, bcScanBar(ctx, "the build cache"))
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	rep := &bcReport{Cache: cacheDir, Entries: len(c.Actions) + len(c.Outputs), Bytes: c.Bytes(), Ages: bcAges(c, now)}
+	if older != 0 || byPlatform {
+		sel := buildcache.Selection{Older: older, Now: now}
+		// The builds whose recompiles to report: the host's, and each
+		// selected platform's.
+		host := buildcache.Platform{GOOS: env.GOOS, GOARCH: env.GOARCH}
+		builds := []buildcache.Platform{host}
+		for _, p := range plats {
+			if p != host {
+				builds = append(builds, p)
+			}
+		}
+		plans := map[buildcache.Platform]*buildcache.Plan{}
+		for _, p := range builds {
+			progress.Printf(ctx, "asking the go command which entries the %s build uses", p)
+			plan, err := buildcache.Attribute(ctx, c, dir, patterns, p)
+			if err != nil {
+				if byPlatform {
+					return err
+				}
+				// An age trim needs no plan: only the report of
+				// recompiles is lost.
+				rep.Note = err.Error()
+				break
+			}
+			plans[p] = plan
+		}
+		if byPlatform {
+			sel.Plans = []*buildcache.Plan{}
+			for _, p := range plats {
+				rep.Platforms = append(rep.Platforms, p.String())
+				sel.Plans = append(sel.Plans, plans[p])
+			}
+		}
+		t := buildcache.Select(c, sel)
+		rep.Remove = &bcRemove{Actions: len(t.Actions), Outputs: len(t.Outputs), Bytes: t.Bytes}
+		rep.Recent = &bcTally{Entries: t.Recent, Bytes: t.RecentBytes}
+		if byPlatform {
+			rep.Unattributed = &bcTally{Entries: t.Unattributed, Bytes: t.UnattributedBytes}
+		}
+		for _, p := range builds {
+			if plan := plans[p]; plan != nil {
+				rep.Recompile = append(rep.Recompile, bcRecompiles(c, plan, t))
+			}
+		}
+		if *apply {
+			res, err := buildcache.Apply(c, t)
+			if err != nil {
+				return err
+			}
+			rep.Applied = true
+			rep.Freed = res.Bytes
+			rep.Recent.Entries += res.Used
+		}
+	}
+	if *asJSON {
+		return printJSON(rep)
+	}
+	bcPrint(rep)
+	return nil
+}
+
+// recompiles returns the packages of plan whose compile t removes.
+func bcRecompiles(c *buildcache.Cache, plan *buildcache.Plan, t *buildcache.Trim) bcRecompile {
+	gone := map[buildcache.ID]bool{}
+	for _, a := range t.Actions {
+		gone[a.ID] = true
+	}
+	for _, o := range t.Outputs {
+		gone[o.ID] = true
+	}
+	r := bcRecompile{Platform: plan.Platform.String(), Packages: []string{}, Uncached: []string{}}
+	for _, cp := range plan.Compiles {
+		switch {
+		case cp.Action == nil || !cp.Action.OK || c.Outputs[cp.Action.Out] == nil:
+			r.Uncached = append(r.Uncached, cp.Package)
+		case gone[cp.Action.ID] || gone[cp.Action.Out]:
+			r.Packages = append(r.Packages, cp.Package)
+		}
+	}
+	return r
+}
+
+func bcPrint(rep *bcReport) {
+	w := Stdout
+	fmt.Fprintf(w, "build cache %s: %s, %s\n", rep.Cache, bcCount(rep.Entries, "entry", "entries"), weigh.Size(rep.Bytes))
+	for _, a := range rep.Ages {
+		label := "unused for longer than 30 days"
+		if a.Age != "older" {
+			label = "used in the last " + strings.NewReplacer("1h", "hour", "1d", "day", "5d", "5 days", "30d", "30 days").Replace(a.Age)
+		}
+		fmt.Fprintf(w, "\t%-32s %8d %10s\n", label, a.Entries, weigh.Size(a.Bytes))
+	}
+	if rep.Remove == nil {
+		return
+	}
+	if rep.Unattributed != nil {
+		fmt.Fprintf(w, "not attributed to %s: %s action %s, %s (left alone)\n", strings.Join(rep.Platforms, ", "), strconv.Itoa(rep.Unattributed.Entries), bcPlural(rep.Unattributed.Entries, "entry", "entries"), weigh.Size(rep.Unattributed.Bytes))
+	}
+	verb := "would remove"
+	if rep.Applied {
+		verb = "removed"
+	}
+	fmt.Fprintf(w, "%s %d action %s and %s: %s\n", verb, rep.Remove.Actions, bcPlural(rep.Remove.Actions, "entry", "entries"), report.Plural(rep.Remove.Outputs, "output"), weigh.Size(rep.Remove.Bytes))
+	if rep.Recent.Entries > 0 {
+		fmt.Fprintf(w, "kept %s a go command may be using (used in the last hour or since the scan): %s\n", bcPlural(rep.Recent.Entries, "an entry", strconv.Itoa(rep.Recent.Entries)+" entries"), weigh.Size(rep.Recent.Bytes))
+	}
+	if rep.Applied {
+		fmt.Fprintf(w, "freed %s\n", weigh.Size(rep.Freed))
+	}
+	for _, r := range rep.Recompile {
+		fmt.Fprintf(w, "next %s build recompiles %s", r.Platform, report.Plural(len(r.Packages), "package"))
+		if len(r.Uncached) > 0 {
+			fmt.Fprintf(w, " (and %d not in the cache now)", len(r.Uncached))
+		}
+		fmt.Fprintln(w)
+		for _, p := range r.Packages {
+			fmt.Fprintf(w, "\t%s\n", p)
+		}
+	}
+	if rep.Note != "" {
+		fmt.Fprintf(w, "note: %s\n", rep.Note)
+	}
+	if !rep.Applied && rep.Remove.Actions+rep.Remove.Outputs > 0 {
+		fmt.Fprintf(w, "dry run: nothing removed; to remove:\n\tgoremover cache build -apply ...\n")
+	}
+}
+
+// count returns "1 entry", "2 entries".
+func bcCount(n int, one, many string) string { return strconv.Itoa(n) + " " + bcPlural(n, one, many) }
+
+func bcPlural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+type bcIndexReport struct {
+	Cache   string  `json:"cache"`
+	Version string  `json:"version"`
+	Entries int     `json:"entries"`
+	Bytes   int64   `json:"bytes"`
+	Stale   bcTally `json:"stale"`
+	Remove  bcTally `json:"remove"`
+	Applied bool    `json:"applied"`
+	Freed   int64   `json:"freed"`
+}
+
+func runCacheIndex(ctx context.Context, cmd *Command, args []string) error {
+	fs := bcFlagSet("index")
+	dry := fs.Bool("n", false, "print what would be removed; remove nothing (the default)")
+	apply := fs.Bool("apply", false, "remove stale entries, and those -older selects")
+	asJSON := fs.Bool("json", false, "print JSON")
+	olderFlag := fs.String("older", "", "also remove entries written longer ago than `age` (30d)")
+	if done, err := bcParseFlags(cmd, fs, cacheIndexUsage, cacheIndexHelp, args); done || err != nil {
+		return err
+	}
+	if *dry && *apply {
+		return &UsageError{Cmd: cmd, Msg: "index: -n and -apply exclude each other"}
+	}
+	older, err := bcParseAge("older", *olderFlag)
+	if err != nil {
+		return &UsageError{Cmd: cmd, Msg: "index: " + err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return &UsageError{Cmd: cmd, Msg: "index: unexpected arguments: " + strings.Join(fs.Args(), " ")}
+	}
+	dir := index.DefaultCacheDir()
+	if dir == "" {
+		return fmt.Errorf("the index cache is off (GOREMOVERCACHE=off)")
+	}
+	progress.Printf(ctx, "scanning the index cache")
+	ents, err := index.ListCache(dir)
+	if err != nil {
+		return err
+	}
+	rep := &bcIndexReport{Cache: dir, Version: index.CacheVersion(), Entries: len(ents)}
+	for _, e := range ents {
+		rep.Bytes += e.Size
+		if e.Stale() {
+			rep.Stale.Entries++
+			rep.Stale.Bytes += e.Size
+		}
+	}
+	sel := index.SelectCache(ents, older, time.Now())
+	for _, e := range sel {
+		rep.Remove.Entries++
+		rep.Remove.Bytes += e.Size
+	}
+	if *apply {
+		_, freed, err := index.TrimCache(dir, sel)
+		if err != nil {
+			return err
+		}
+		rep.Applied = true
+		rep.Freed = freed
+	}
+	if *asJSON {
+		return printJSON(rep)
+	}
+	w := Stdout
+	fmt.Fprintf(w, "index cache %s: %s, %s\n", dir, bcCount(rep.Entries, "entry", "entries"), weigh.Size(rep.Bytes))
+	fmt.Fprintf(w, "\tof older versions (never read again) %d %s\n", rep.Stale.Entries, weigh.Size(rep.Stale.Bytes))
+	verb := "would remove"
+	if rep.Applied {
+		verb = "removed"
+	}
+	fmt.Fprintf(w, "%s %s: %s\n", verb, bcCount(rep.Remove.Entries, "entry", "entries"), weigh.Size(rep.Remove.Bytes))
+	if rep.Applied {
+		fmt.Fprintf(w, "freed %s\n", weigh.Size(rep.Freed))
+	} else if rep.Remove.Entries > 0 {
+		fmt.Fprintf(w, "dry run: nothing removed; to remove:\n\tgoremover cache index -apply\n")
+	}
+	return nil
+}
