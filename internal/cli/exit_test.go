@@ -55,6 +55,9 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"dead", "-C", dir, "-fail", "./pay.Charge"}, exitOK, ""},
 		{[]string{"dead", "-C", dir, "-why", "./pay.Chrage"}, exitError, "did you mean\n\texample.com/m/pay.Charge\n"},
 		{[]string{"dead", "-C", dir, "-api", "maybe"}, exitError, "-api: unknown value \"maybe\""},
+		{[]string{"cache", "build", "-older", "7x"}, exitError, "malformed age \"7x\""},
+		{[]string{"cache", "build", "-goos", "plan10"}, exitError, "unknown platform plan10/"},
+		{[]string{"cache", "index", "-older", "-1d"}, exitError, "age \"-1d\" is not positive"},
 		// Paths are relative to -C.
 		{[]string{"dead", "-C", dir, "-baseline", "bad.json", "-fail"}, exitError, ":1:29: not a goremover baseline: an entry without a key\n"},
 		{[]string{"dead", "-C", dir, "-baseline", "bad.json", "-baseline-write"}, exitError, ":1:29: not a goremover baseline: an entry without a key\n"},
