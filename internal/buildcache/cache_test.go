@@ -90,8 +90,9 @@ func TestTrimRules(t *testing.T) {
 	f := newFake(t)
 	oldID, oldOut := f.add("old", "old output", 10*24*time.Hour)
 	newID, newOut := f.add("new", "new output", 10*time.Minute)
-	sharedOld, shared := f.add("shared-old", "shared output", 10*24*time.Hour)
+	// The output is old, one action naming it is not.
 	sharedNew, _ := f.add("shared-new", "shared output", 30*time.Minute)
+	sharedOld, shared := f.add("shared-old", "shared output", 10*24*time.Hour)
 	usedID, usedOut := f.add("used", "used output", 10*24*time.Hour)
 	stray := filepath.Join(f.dir, "00", "notes-a")
 	os.WriteFile(stray, []byte("x"), 0o666)
