@@ -19,6 +19,7 @@
 //	history     list the snapshots taken before every apply
 //	rollback    restore the files a snapshot saved
 //	version     print goremover version
+//	cache       report and trim the go build cache and goremover's index cache
 //
 // Use "goremover help <command>" for more information about a command.
 //
@@ -930,6 +931,83 @@
 //
 // Version prints the goremover version, as recorded in its build
 // information, and the Go version that built it.
+//
+// # Report and trim the go build cache and goremover's index cache
+//
+// Usage:
+//
+//	goremover cache build|index [flags]
+//
+// Cache build reports the go build cache (GOCACHE) by age, and trims it.
+//
+// By default it prints the cache's entries and bytes by the time they were
+// last used (the go command marks an entry used at most once an hour), and
+// writes nothing. With -older or -goos/-goarch it also prints what a trim
+// would remove, and what the next go build of the packages (default
+// ./..., the module in the current directory) would recompile because of
+// it; -apply removes it and prints the bytes freed.
+//
+// The -older flag selects entries unused for longer than the age, such as
+// 7d, 36h or 90m.
+//
+// The -goos and -goarch flags select the entries that the named
+// platforms' builds of the packages use, the standard packages they import
+// included (comma-separated lists; a missing one is the host's GOOS or
+// GOARCH). Nothing in a cache entry says its platform; goremover asks the
+// go command (go build -n, which runs no compiler and no code of the
+// module, offline) for the action IDs each build would look up, and puts
+// back the last-use times those lookups set. Entries of no such build are
+// reported as not attributed and never removed by a platform trim. With
+// -older too, both must hold. For a package that is not in the cache, go
+// build -n stores the list of its files there: the only write of a dry
+// run, and the go command's.
+//
+// A trim follows the go command's own rules, so that a go command running
+// at the same time never sees a broken cache: an entry used in the last
+// hour is kept (a go command may be using it); an entry used since the
+// scan is kept; action entries go before the outputs they name, and an
+// output another action entry still names stays. A removed entry is a
+// cache miss for the next build, which compiles that package again.
+//
+// The -n flag (the default) prints what would be removed and deletes
+// nothing; -apply removes it. The -json flag prints {"cache", "entries",
+// "bytes", "ages": [{"age", "entries", "bytes"}], "platforms",
+// "unattributed": {"entries", "bytes"}, "remove": {"actions", "outputs",
+// "bytes"}, "recent": {"entries", "bytes"}, "applied", "freed",
+// "recompile": [{"platform", "packages", "uncached"}]}, sizes in bytes.
+//
+// Cache build exits 0, or 2 for bad usage or input (a malformed age, an
+// unknown platform, GOCACHE off or not a go build cache, packages the go
+// command cannot plan).
+//
+// Example:
+//
+//	$ goremover cache build
+//	$ goremover cache build -older 7d -apply
+//	$ goremover cache build -goos windows -goarch amd64,arm64 -apply
+//
+// Cache index reports goremover's own index cache (GOREMOVERCACHE, or
+// goremover/index under the user cache directory) and trims it.
+//
+// It prints the entries and bytes of the current cache version and of
+// older ones. Entries of an older version are never read again: a trim
+// always removes them, with the temporary files an interrupted write left
+// behind. The -older flag also removes entries of the current version
+// written longer ago than the age (such as 30d); the next goremover
+// command indexes those packages again.
+//
+// A goremover reading the cache at the same time only sees misses: entries
+// are renamed into place, and a missing one is indexed again.
+//
+// The -n flag (the default) prints what would be removed and deletes
+// nothing; -apply removes it. The -json flag prints {"cache", "version",
+// "entries", "bytes", "stale": {"entries", "bytes"}, "remove": {"entries",
+// "bytes"}, "applied", "freed"}.
+//
+// Example:
+//
+//	$ goremover cache index
+//	$ goremover cache index -older 30d -apply
 //
 // # Target syntax
 //
