@@ -41,7 +41,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -173,6 +172,10 @@ func parseAction(id ID, data []byte) (out ID, ok bool) {
 	return out, true
 }
 
+// scanWorkers is how many subdirectories are read at once: the scan
+// waits on the file system more than it computes, so more than the CPUs.
+const scanWorkers = 16
+
 // Scan reads every entry of the cache at dir (a directory Check
 // accepted). It writes nothing and takes no lock: entries that come or go
 // meanwhile are seen or not. progress, if not nil, is called as the 256
@@ -199,7 +202,7 @@ func Scan(ctx context.Context, dir string, progress func(done, total int)) (*Cac
 		wg   sync.WaitGroup
 		work = make(chan string)
 	)
-	for range min(runtime.GOMAXPROCS(0), 8) {
+	for range scanWorkers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
