@@ -77,7 +77,11 @@ func Attribute(ctx context.Context, c *Cache, dir string, patterns []string, p P
 	}
 	tmp.Close()
 	defer os.Remove(tmp.Name())
-	args := append([]string{"build", "-n", "-debug-actiongraph=" + tmp.Name()}, patterns...)
+	// -buildvcs=false: stamping asks git about the repository, and git
+	// can be made to run commands by a repository's own configuration.
+	// A main package's compile hashes that stamp, so where the user's
+	// builds stamp, main packages are not attributed (left alone).
+	args := append([]string{"build", "-n", "-buildvcs=false", "-debug-actiongraph=" + tmp.Name()}, patterns...)
 	// goindex=0: the go command would otherwise store its index of
 	// the packages it loads in the cache, a write.
 	godebug := "goindex=0"

@@ -48,7 +48,10 @@ go command (go build -n, which runs no compiler and no code of the
 module, offline) for the action IDs each build would look up, and puts
 back the last-use times those lookups set. Entries of no such build are
 reported as not attributed and never removed by a platform trim. With
--older too, both must hold. For a package that is not in the cache, go
+-older too, both must hold. Main packages built in a version control
+checkout are not attributed: their compile hashes the version control
+stamp, which goremover does not ask git for. For a package that is not
+in the cache, go
 build -n stores the list of its files there: the only write of a dry
 run, and the go command's.
 
