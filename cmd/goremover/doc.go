@@ -972,8 +972,8 @@
 // output another action entry still names stays. A removed entry is a
 // cache miss for the next build, which compiles that package again.
 //
-// The -n flag (the default) prints what would be removed and deletes
-// nothing; -apply removes it. The -json flag prints {"cache", "entries",
+// The -n (or -dry-run) flag, the default, prints what would be removed
+// and deletes nothing; -apply removes it. The -json flag prints {"cache", "entries",
 // "bytes", "ages": [{"age", "entries", "bytes"}], "platforms",
 // "unattributed": {"entries", "bytes"}, "remove": {"actions", "outputs",
 // "bytes"}, "recent": {"entries", "bytes"}, "applied", "freed",
@@ -1002,8 +1002,8 @@
 // A goremover reading the cache at the same time only sees misses: entries
 // are renamed into place, and a missing one is indexed again.
 //
-// The -n flag (the default) prints what would be removed and deletes
-// nothing; -apply removes it. The -json flag prints {"cache", "version",
+// The -n (or -dry-run) flag, the default, prints what would be removed
+// and deletes nothing; -apply removes it. The -json flag prints {"cache", "version",
 // "entries", "bytes", "stale": {"entries", "bytes"}, "remove": {"entries",
 // "bytes"}, "applied", "freed"}.
 //

@@ -62,8 +62,8 @@ scan is kept; action entries go before the outputs they name, and an
 output another action entry still names stays. A removed entry is a
 cache miss for the next build, which compiles that package again.
 
-The -n flag (the default) prints what would be removed and deletes
-nothing; -apply removes it. The -json flag prints {"cache", "entries",
+The -n (or -dry-run) flag, the default, prints what would be removed
+and deletes nothing; -apply removes it. The -json flag prints {"cache", "entries",
 "bytes", "ages": [{"age", "entries", "bytes"}], "platforms",
 "unattributed": {"entries", "bytes"}, "remove": {"actions", "outputs",
 "bytes"}, "recent": {"entries", "bytes"}, "applied", "freed",
@@ -96,8 +96,8 @@ command indexes those packages again.
 A goremover reading the cache at the same time only sees misses: entries
 are renamed into place, and a missing one is indexed again.
 
-The -n flag (the default) prints what would be removed and deletes
-nothing; -apply removes it. The -json flag prints {"cache", "version",
+The -n (or -dry-run) flag, the default, prints what would be removed
+and deletes nothing; -apply removes it. The -json flag prints {"cache", "version",
 "entries", "bytes", "stale": {"entries", "bytes"}, "remove": {"entries",
 "bytes"}, "applied", "freed"}.
 
@@ -294,6 +294,7 @@ func bcScanBar(ctx context.Context, what string) func(done, total int) {
 func runCacheBuild(ctx context.Context, cmd *Command, args []string) error {
 	fs := bcFlagSet("build")
 	dry := fs.Bool("n", false, "print what would be removed; remove nothing (the default)")
+	fs.BoolVar(dry, "dry-run", false, "the same as -n")
 	apply := fs.Bool("apply", false, "remove the selected entries")
 	asJSON := fs.Bool("json", false, "print JSON")
 	olderFlag := fs.String("older", "", "select entries unused for longer than `age` (7d, 36h)")
@@ -401,7 +402,13 @@ func runCacheBuild(ctx context.Context, cmd *Command, args []string) error {
 	if *asJSON {
 		return printJSON(rep)
 	}
-	bcPrint(rep)
+	again := []string{"goremover", "cache", "build", "-apply"}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "older" || f.Name == "goos" || f.Name == "goarch" {
+			again = append(again, "-"+f.Name, f.Value.String())
+		}
+	})
+	bcPrint(rep, strings.Join(append(again, fs.Args()...), " "))
 	return nil
 }
 
@@ -426,7 +433,8 @@ func bcRecompiles(c *buildcache.Cache, plan *buildcache.Plan, t *buildcache.Trim
 	return r
 }
 
-func bcPrint(rep *bcReport) {
+// bcPrint prints rep; again is the command that applies a dry run.
+func bcPrint(rep *bcReport, again string) {
 	w := Stdout
 	fmt.Fprintf(w, "build cache %s: %s, %s\n", rep.Cache, bcCount(rep.Entries, "entry", "entries"), weigh.Size(rep.Bytes))
 	for _, a := range rep.Ages {
@@ -467,7 +475,7 @@ func bcPrint(rep *bcReport) {
 		fmt.Fprintf(w, "note: %s\n", rep.Note)
 	}
 	if !rep.Applied && rep.Remove.Actions+rep.Remove.Outputs > 0 {
-		fmt.Fprintf(w, "dry run: nothing removed; to remove:\n\tgoremover cache build -apply ...\n")
+		fmt.Fprintf(w, "dry run: nothing removed; to remove:\n\t%s\n", again)
 	}
 }
 
@@ -495,6 +503,7 @@ type bcIndexReport struct {
 func runCacheIndex(ctx context.Context, cmd *Command, args []string) error {
 	fs := bcFlagSet("index")
 	dry := fs.Bool("n", false, "print what would be removed; remove nothing (the default)")
+	fs.BoolVar(dry, "dry-run", false, "the same as -n")
 	apply := fs.Bool("apply", false, "remove stale entries, and those -older selects")
 	asJSON := fs.Bool("json", false, "print JSON")
 	olderFlag := fs.String("older", "", "also remove entries written longer ago than `age` (30d)")
