@@ -146,6 +146,8 @@ func TestScripts(t *testing.T) {
 			"signal":     signalBackground,
 			"exitcode":   exitcode,
 			"gone":       gone,
+			"age":        ageCmd,
+			"mtimes":     mtimesCmd,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -490,4 +492,54 @@ func renameDecl(src []byte, name string) []byte {
 	}
 	off := int(at - f.FileStart)
 	return slices.Concat(src[:off], []byte(name+"Gone"), src[off+len(name):])
+}
+
+// ageCmd sets the mtime of every file and directory under each PATH to
+// DURATION ago, as if unused since: 'age 10d $WORK/gocache'.
+func ageCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: age DURATION PATH...")
+	}
+	d, err := time.ParseDuration(args[0])
+	if n, ok := strings.CutSuffix(args[0], "d"); ok {
+		var days int
+		days, err = strconv.Atoi(n)
+		d = time.Duration(days) * 24 * time.Hour
+	}
+	if err != nil {
+		ts.Fatalf("age: %v", err)
+	}
+	t := time.Now().Add(-d)
+	for _, p := range args[1:] {
+		ts.Check(filepath.WalkDir(ts.MkAbs(p), func(path string, _ fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			return os.Chtimes(path, t, t)
+		}))
+	}
+}
+
+// mtimesCmd prints every file under DIR with its size and mtime, sorted:
+// two listings compare equal only if nothing was written.
+func mtimesCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: mtimes DIR")
+	}
+	root := ts.MkAbs(args[0])
+	var lines []string
+	ts.Check(filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		lines = append(lines, fmt.Sprintf("%s %d %d", filepath.ToSlash(rel), info.Size(), info.ModTime().UnixNano()))
+		return nil
+	}))
+	slices.Sort(lines)
+	fmt.Fprint(ts.Stdout(), strings.Join(lines, "\n")+"\n")
 }

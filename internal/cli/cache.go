@@ -22,14 +22,18 @@ import (
 )
 
 var cmdCache = &Command{
-	UsageLine: "goremover cache list|prune [flags] [-projects file | -scan dir...]",
-	Short:     "list and prune module cache entries no listed project needs",
+	UsageLine: "goremover cache list|prune|build|index [flags]",
+	Short:     "list and trim the module, build and index caches by what projects need",
 	Long: `
 Cache lists the module cache (GOMODCACHE) and removes what no listed
-project needs, exactly, where go clean -modcache removes everything.
+project needs, exactly, where go clean -modcache removes everything; it
+reports and trims the go build cache (GOCACHE) by age and platform, and
+goremover's own index cache.
 
 	goremover cache list [-C dir] [-json] [-v] [-projects file | -scan dir...]
 	goremover cache prune [-C dir] [-apply] [-json] [-v] [-older age] [-keep-latest n] [-projects file | -scan dir...]
+	goremover cache build [-C dir] [-n] [-apply] [-json] [-older age] [-goos list] [-goarch list] [packages]
+	goremover cache index [-n] [-apply] [-json] [-older age]
 
 Cache list prints every module version in the module cache: its bytes on
 disk (the extracted tree, the .zip and .ziphash, the .mod and .info of
@@ -103,15 +107,83 @@ resolved there.
 A progress bar shows on stderr during the scan when stderr is a
 terminal; -v logs each step instead.
 
-Cache exits 0, or 2 for bad usage or input (a listed directory that is
-missing or holds no go.mod or go.work, a project whose module graph the
-cache cannot provide, a removal that failed).
+Cache build reports the go build cache (GOCACHE) by age, and trims it.
+
+By default it prints the cache's entries and bytes by the time they were
+last used (the go command marks an entry used at most once an hour), and
+writes nothing. With -older or -goos/-goarch it also prints what a trim
+would remove, and what the next go build of the packages (default
+./..., the module in the current directory) would recompile because of
+it; -apply removes it and prints the bytes freed.
+
+The -older flag selects entries unused for longer than the age, such as
+7d, 36h or 90m.
+
+The -goos and -goarch flags select the entries that the named
+platforms' builds of the packages use, the standard packages they import
+included (comma-separated lists; a missing one is the host's GOOS or
+GOARCH). Nothing in a cache entry says its platform; goremover asks the
+go command (go build -n, which runs no compiler and no code of the
+module, offline) for the action IDs each build would look up, and puts
+back the last-use times those lookups set. Entries of no such build are
+reported as not attributed and never removed by a platform trim. With
+-older too, both must hold. Main packages built in a version control
+checkout are not attributed: their compile hashes the version control
+stamp, which goremover does not ask git for. For a package that is not
+in the cache, go
+build -n stores the list of its files there: the only write of a dry
+run, and the go command's.
+
+A trim follows the go command's own rules, so that a go command running
+at the same time never sees a broken cache: an entry used in the last
+hour is kept (a go command may be using it); an entry used since the
+scan is kept; action entries go before the outputs they name, and an
+output another action entry still names stays. A removed entry is a
+cache miss for the next build, which compiles that package again.
+
+The -n (or -dry-run) flag, the default, prints what would be removed
+and deletes nothing; -apply removes it. The -json flag prints {"cache", "entries",
+"bytes", "ages": [{"age", "entries", "bytes"}], "platforms",
+"unattributed": {"entries", "bytes"}, "remove": {"actions", "outputs",
+"bytes"}, "recent": {"entries", "bytes"}, "applied", "freed",
+"recompile": [{"platform", "packages", "uncached"}]}, sizes in bytes.
+
+Cache index reports goremover's own index cache (GOREMOVERCACHE, or
+goremover/index under the user cache directory) and trims it.
+
+It prints the entries and bytes of the current cache version and of
+older ones. Entries of an older version are never read again: a trim
+always removes them, with the temporary files an interrupted write left
+behind. The -older flag also removes entries of the current version
+written longer ago than the age (such as 30d); the next goremover
+command indexes those packages again.
+
+A goremover reading the cache at the same time only sees misses: entries
+are renamed into place, and a missing one is indexed again.
+
+The -n (or -dry-run) flag, the default, prints what would be removed
+and deletes nothing; -apply removes it. The -json flag prints {"cache", "version",
+"entries", "bytes", "stale": {"entries", "bytes"}, "remove": {"entries",
+"bytes"}, "applied", "freed"}.
+
+Cache list and cache prune exit 0, or 2 for bad usage or input (a listed
+directory that is missing or holds no go.mod or go.work, a project whose
+module graph the cache cannot provide, a removal that failed).
+
+Cache build and cache index exit 0, or 2 for bad usage or input (a
+malformed age, an unknown platform, GOCACHE off or not a go build cache,
+packages the go command cannot plan).
 
 Example:
 
 	$ goremover cache list
 	$ goremover cache prune -scan ~/src -older 90d
 	$ goremover cache prune -apply -projects ~/projects.txt -keep-latest 1
+	$ goremover cache build
+	$ goremover cache build -older 7d -apply
+	$ goremover cache build -goos windows -goarch amd64,arm64 -apply
+	$ goremover cache index
+	$ goremover cache index -older 30d -apply
 `,
 }
 
@@ -130,17 +202,19 @@ var cacheListFlags, cachePruneFlags cacheFlags
 func init() {
 	cmdCache.Run = func(ctx context.Context, cmd *Command, args []string) error {
 		if len(args) == 0 {
-			return &UsageError{Cmd: cmd, Msg: "missing subcommand: list or prune"}
+			return &UsageError{Cmd: cmd, Msg: "missing subcommand: list, prune, build or index"}
 		}
 		return &UsageError{Cmd: cmd, Msg: fmt.Sprintf("unknown cache subcommand %q", args[0])}
 	}
-	cmdCache.Commands = []*Command{cmdCacheList, cmdCachePrune}
+	cmdCache.Commands = []*Command{cmdCacheList, cmdCachePrune, cmdCacheBuild, cmdCacheIndex}
 	cacheListFlags.add(&cmdCacheList.Flag, false)
 	cachePruneFlags.add(&cmdCachePrune.Flag, true)
 	cmdCacheList.Run = func(ctx context.Context, cmd *Command, args []string) error {
+		defer func() { cacheListFlags = cacheFlags{} }() // defaults are zero: Main may run again
 		return runCacheMod(ctx, cmd, &cacheListFlags, args)
 	}
 	cmdCachePrune.Run = func(ctx context.Context, cmd *Command, args []string) error {
+		defer func() { cachePruneFlags = cacheFlags{} }()
 		return runCacheMod(ctx, cmd, &cachePruneFlags, args)
 	}
 	commands = append(commands, cmdCache)
@@ -184,8 +258,8 @@ func parseAge(s string) (time.Duration, error) {
 	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
 		if n, ok := strings.CutSuffix(s, suffix); ok {
 			v, err := strconv.ParseFloat(n, 64)
-			if err != nil || v < 0 {
-				return 0, fmt.Errorf("invalid age %q", s)
+			if err != nil || !(v >= 0 && v < 100*365) { // no NaN, no overflow
+				return 0, fmt.Errorf("invalid age %q; use 90d, 2w or 12h", s)
 			}
 			return time.Duration(v * float64(unit)), nil
 		}
@@ -204,11 +278,6 @@ func runCacheMod(ctx context.Context, cmd *Command, f *cacheFlags, args []string
 	if len(rest) > 0 {
 		if len(f.scan) == 0 {
 			return &UsageError{Cmd: cmd, Msg: "unexpected arguments: " + strings.Join(rest, " ")}
-		}
-		for _, a := range rest {
-			if strings.HasPrefix(a, "-") {
-				return &UsageError{Cmd: cmd, Msg: "flags must come before the -scan directories: " + a}
-			}
 		}
 		f.scan = append(f.scan, rest...)
 	}

@@ -65,6 +65,9 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"dead", "-C", dir, "-fail", "./pay.Charge"}, exitOK, ""},
 		{[]string{"dead", "-C", dir, "-why", "./pay.Chrage"}, exitError, "did you mean\n\texample.com/m/pay.Charge\n"},
 		{[]string{"dead", "-C", dir, "-api", "maybe"}, exitError, "-api: unknown value \"maybe\""},
+		{[]string{"cache", "build", "-older", "7x"}, exitError, "invalid age \"7x\""},
+		{[]string{"cache", "build", "-goos", "plan10"}, exitError, "unknown platform plan10/"},
+		{[]string{"cache", "index", "-older", "-1d"}, exitError, "invalid age \"-1d\""},
 		// Paths are relative to -C.
 		{[]string{"dead", "-C", dir, "-baseline", "bad.json", "-fail"}, exitError, ":1:29: not a goremover baseline: an entry without a key\n"},
 		{[]string{"dead", "-C", dir, "-baseline", "bad.json", "-baseline-write"}, exitError, ":1:29: not a goremover baseline: an entry without a key\n"},
@@ -73,7 +76,7 @@ func TestExitStatus(t *testing.T) {
 		// cache: a bad -projects line, an unknown subcommand, a bad age.
 		{[]string{"cache", "list", "-C", dir, "-projects", "projects.txt"}, exitError, "goremover: projects.txt:3: nodir: no such directory\n"},
 		{[]string{"cache", "prune", "-C", dir, "-apply", "-projects", "noproj.txt"}, exitError, "goremover: noproj.txt:1: nocov: no go.mod or go.work in this directory\n"},
-		{[]string{"cache", "build", "-C", dir}, exitError, "unknown cache subcommand \"build\""},
+		{[]string{"cache", "frob"}, exitError, "unknown cache subcommand \"frob\""},
 		{[]string{"cache", "prune", "-C", dir, "-older", "-1d"}, exitError, "invalid age \"-1d\""},
 		// arch check: a violation is 1, a bad rule or baseline 2, no
 		// rules 0 (a note).

@@ -257,8 +257,11 @@ func dirKeys(dirs []*load.Dir, global []byte) map[*load.Dir]string {
 	return keys
 }
 
+// entryPath is where an entry lives: under a directory named by the
+// cache version, so that entries no goremover reads any more can be told
+// apart and trimmed (see TrimCache).
 func entryPath(dir, key string) string {
-	return filepath.Join(dir, key[:2], key+"-i")
+	return filepath.Join(dir, cacheVersion, key[:2], key+"-i")
 }
 
 func readEntry(dir, key string) *Package {
