@@ -268,7 +268,7 @@ Use "goremover help <topic>" for more information about that topic.
 `
 
 // commandOrder is the order of 'goremover help', as in the SPEC.
-var commandOrder = []string{"impact", "why", "weigh", "drift", "rm", "dead", "prune", "doctor", "history", "rollback", "version"}
+var commandOrder = []string{"impact", "why", "weigh", "drift", "rm", "dead", "prune", "doctor", "graph", "history", "rollback", "version"}
 
 func printUsage(w io.Writer) {
 	var buf bytes.Buffer
