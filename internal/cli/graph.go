@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -128,7 +127,7 @@ var (
 func init() {
 	cmdGraph.Run = runGraph
 	addBuildFlags(&cmdGraph.Flag, &graphFlags)
-	cmdGraph.Flag.StringVar(&graphFormat, "format", "dot", "output `format`: dot, mermaid or json")
+	cmdGraph.Flag.StringVar(&graphFormat, "format", "", "output `format`: dot (the default), mermaid or json")
 	cmdGraph.Flag.StringVar(&graphOut, "o", "", "write the output to `file`")
 	cmdGraph.Flag.BoolVar(&graphModule, "m", false, "draw the module graph (with -focus: the target is a module)")
 	cmdGraph.Flag.StringVar(&graphFocus, "focus", "", "draw the impact graph of `target`")
@@ -142,12 +141,10 @@ func init() {
 
 func runGraph(ctx context.Context, cmd *Command, args []string) error {
 	format := graphFormat
-	explicit := false
-	cmd.Flag.Visit(func(f *flag.Flag) {
-		if f.Name == "format" {
-			explicit = true
-		}
-	})
+	explicit := format != ""
+	if !explicit {
+		format = "dot"
+	}
 	if graphFlags.json {
 		if explicit && format != "json" {
 			return &UsageError{Cmd: cmd, Msg: "-json and -format " + format + " disagree"}
@@ -365,7 +362,11 @@ func writeGraph(render func(*bytes.Buffer) error) error {
 	}
 	f, err := os.CreateTemp(dir, "."+base+".tmp*")
 	if err != nil {
-		return err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return &load.Error{Msg: fmt.Sprintf("-o %s: %v", graphOut, err)}
 	}
 	tmp := f.Name()
 	_, err = f.Write(buf.Bytes())

@@ -34,6 +34,9 @@ func Dot(w io.Writer, m *Model) error {
 		var style []string
 		switch n.Kind {
 		case "dep":
+			if n.Unselected {
+				break // white: not in the build
+			}
 			style = append(style, "filled")
 			attrs = append(attrs, `fillcolor="#eeeeee"`)
 		case "std":
