@@ -838,10 +838,12 @@
 //
 // Import cycles are drawn in red. Go rejects a cycle within one
 // configuration, but a graph can still hold one: an import in a
-// _windows.go file and another in a _linux.go file, an in-package test
-// that imports a package that imports the package under test (go test
-// reports "import cycle not allowed in test"), or, with -group, directories
-// that import each other. The -cycles flag prints the cycles as text
+// _windows.go file and another in a _linux.go file, or, with -group,
+// directories that import each other. Imports that only _test.go files
+// make never count: a test's imports are not imported with its package,
+// and an in-package test that imports what imports its package is an
+// error (go test's "import cycle not allowed in test") that stops every
+// goremover command when it loads the working set. The -cycles flag prints the cycles as text
 // instead of a graph: the members of each, then one loop through them,
 // each import with the lines that make it and their configurations:
 //
@@ -850,8 +852,6 @@
 //			a/a_windows.go:3:8 (windows/*)
 //		b imports a
 //			b/b.go:3:8
-//
-// Imports by external test packages (package a_test) never make a cycle.
 //
 // The -m flag draws the module graph instead, as go mod graph has it (read
 // offline, in a scratch copy of each working-set module's go.mod and

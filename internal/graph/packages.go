@@ -158,14 +158,18 @@ func Packages(g *pkggraph.Graph, opts PackageOptions) *Model {
 	}
 
 	// Cycles between what is drawn: working-set nodes only, as no other
-	// package imports the working set.
+	// package imports the working set. Imports only tests make do not
+	// count: a test's imports are not imported with its package, so two
+	// of them never close a cycle, and the one kind that does (an
+	// in-package test importing what imports its package) is an error
+	// the go command reports when the working set is loaded.
 	group := func(pkg string) string {
 		if n := g.Node(pkg); n == nil || !n.WS {
 			return ""
 		}
 		return nodeOf(pkg)
 	}
-	m.addCycles(g.Cycles(group, nil), group)
+	m.addCycles(g.Cycles(group, notTest), group)
 	m.sort()
 	return m
 }
@@ -186,7 +190,7 @@ func (m *Model) addCycles(cycles []*pkggraph.Cycle, group func(string) string) {
 			}
 		}
 		for _, e := range m.Edges {
-			if in[e.From] && in[e.To] {
+			if in[e.From] && in[e.To] && !e.Test {
 				e.Cycle = true
 			}
 		}
@@ -195,7 +199,7 @@ func (m *Model) addCycles(cycles []*pkggraph.Cycle, group func(string) string) {
 		for _, e := range c.LoopEdges {
 			st := &Step{From: group(e.From), To: group(e.To), Importer: e.From, Imported: e.To}
 			for _, s := range e.Sites {
-				if !s.XTest { // the cycle is made without external tests
+				if !s.Test { // the cycle is made without tests
 					st.Sites = append(st.Sites, site(s))
 				}
 			}
@@ -204,6 +208,9 @@ func (m *Model) addCycles(cycles []*pkggraph.Cycle, group func(string) string) {
 		m.Loops = append(m.Loops, l)
 	}
 }
+
+// notTest keeps the imports that some non-test file makes.
+func notTest(e *pkggraph.Edge) bool { return !e.TestOnly() }
 
 // site converts an import line.
 func site(s pkggraph.Site) Site {
