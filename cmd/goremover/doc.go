@@ -874,8 +874,10 @@
 // The -format flag selects the output: dot (the default; Graphviz, as in
 // goremover graph | dot -Tsvg > graph.svg), mermaid (a Mermaid flowchart,
 // graph LR, that Markdown renderers draw), or json (-json is the same).
-// The -o flag writes the output to the named file instead of standard
-// output, replacing it atomically; a file under .goremover is refused.
+// The -o flag writes the output to the named file (relative to -C)
+// instead of standard output, replacing it atomically; a file under
+// .goremover, or one that is not a regular file (a directory, a symbolic
+// link), is refused.
 //
 // The JSON form is {"kind", "root", "nodes": [{"id", "label", "group",
 // "kind", "module", "notes", "cycle", "unselected", "refs": [site]}],

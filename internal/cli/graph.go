@@ -83,8 +83,10 @@ those in turn, n levels out: what breaks if the target goes.
 The -format flag selects the output: dot (the default; Graphviz, as in
 goremover graph | dot -Tsvg > graph.svg), mermaid (a Mermaid flowchart,
 graph LR, that Markdown renderers draw), or json (-json is the same).
-The -o flag writes the output to the named file instead of standard
-output, replacing it atomically; a file under .goremover is refused.
+The -o flag writes the output to the named file (relative to -C)
+instead of standard output, replacing it atomically; a file under
+.goremover, or one that is not a regular file (a directory, a symbolic
+link), is refused.
 
 The JSON form is {"kind", "root", "nodes": [{"id", "label", "group",
 "kind", "module", "notes", "cycle", "unselected", "refs": [site]}],
@@ -320,11 +322,24 @@ func rootModule(ws *load.WorkingSet, dir string) string {
 	return ""
 }
 
+// outPath returns the absolute path of the -o file: a relative name is
+// relative to -C, as every path a command is given.
+func outPath(name string) (string, error) {
+	if filepath.IsAbs(name) {
+		return name, nil
+	}
+	dir, err := graphFlags.cwd()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, name), nil
+}
+
 // checkOutput refuses an -o file that is under a .goremover directory,
 // or that exists and is not a regular file (a directory, a device, a
 // symbolic link, which the rename would replace rather than follow).
 func checkOutput(name string) error {
-	abs, err := filepath.Abs(name)
+	abs, err := outPath(name)
 	if err != nil {
 		return err
 	}
@@ -356,10 +371,11 @@ func writeGraph(render func(*bytes.Buffer) error) error {
 	if err := checkOutput(graphOut); err != nil {
 		return err
 	}
-	dir, base := filepath.Split(graphOut)
-	if dir == "" {
-		dir = "."
+	out, err := outPath(graphOut)
+	if err != nil {
+		return err
 	}
+	dir, base := filepath.Split(out)
 	f, err := os.CreateTemp(dir, "."+base+".tmp*")
 	if err != nil {
 		var pe *fs.PathError
@@ -372,7 +388,7 @@ func writeGraph(render func(*bytes.Buffer) error) error {
 	_, err = f.Write(buf.Bytes())
 	if err == nil {
 		mode := fs.FileMode(0o644)
-		if fi, serr := os.Stat(graphOut); serr == nil {
+		if fi, serr := os.Stat(out); serr == nil {
 			mode = fi.Mode().Perm()
 		}
 		err = f.Chmod(mode)
@@ -381,7 +397,7 @@ func writeGraph(render func(*bytes.Buffer) error) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, graphOut)
+		err = os.Rename(tmp, out)
 	}
 	if err != nil {
 		os.Remove(tmp)
