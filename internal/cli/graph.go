@@ -52,9 +52,11 @@ directories that import each other. Imports that only _test.go files
 make never count: a test's imports are not imported with its package,
 and an in-package test that imports what imports its package is an
 error (go test's "import cycle not allowed in test") that stops every
-goremover command when it loads the working set. The -cycles flag prints the cycles as text
-instead of a graph: the members of each, then one loop through them,
-each import with the lines that make it and their configurations:
+goremover command when it loads the working set.
+
+The -cycles flag prints the cycles as text instead of a graph: the
+members of each, then one loop through them, each import with the lines
+that make it and their configurations:
 
 	import cycle: a b
 		a imports b
