@@ -18,6 +18,7 @@
 //	doctor      find and repair dependency residue in go.mod, go.sum, vendor and go.work
 //	cache       list and trim the module, build and index caches by what projects need
 //	arch        check architecture rules: layers, forbidden imports, boundaries, cycles, fan-in and fan-out, embeds
+//	graph       draw the package, module or impact graph, and report import cycles
 //	history     list the snapshots taken before every apply
 //	rollback    restore the files a snapshot saved
 //	version     print goremover version
@@ -1088,6 +1089,106 @@
 //	$ goremover arch check -baseline arch-baseline.json -baseline-write
 //	$ goremover arch check -baseline arch-baseline.json -sarif > arch.sarif
 //	$ goremover arch schema > goremover.schema.json
+//
+// # Draw the package, module or impact graph, and report import cycles
+//
+// Usage:
+//
+//	goremover graph [-C dir] [-format dot|mermaid|json] [-o file] [-m] [-focus target] [-depth n] [-group n] [-std] [-deps=false] [-cycles] [-tags list] [-platforms list] [-v] [pattern...]
+//
+// Graph draws the package import graph of the working set: every import of
+// every build configuration and of the tests, each edge labelled with the
+// configurations that compile it when not every one does ("windows/*",
+// "tag:integration"), and dashed when only _test.go files make it.
+// Working-set packages are a node each, labelled by their path below the
+// module of the current directory; the packages of another module are
+// collapsed into one node per module (-deps=false leaves them out);
+// standard-library packages are left out unless -std is given.
+//
+// The patterns (./internal/..., an import path, a directory) restrict the
+// graph to the packages they match and what those import; -depth n stops n
+// imports away from them (-depth 0 draws the matched packages alone). The
+// -group n flag draws directories instead of packages: each working-set
+// package goes to the directory of the first n elements of its path below
+// its module root (-group 1 draws internal, cmd, ...).
+//
+// Import cycles are drawn in red. Go rejects a cycle within one
+// configuration, but a graph can still hold one: an import in a
+// _windows.go file and another in a _linux.go file, or, with -group,
+// directories that import each other. Imports that only _test.go files
+// make never count: a test's imports are not imported with its package,
+// and an in-package test that imports what imports its package is an
+// error (go test's "import cycle not allowed in test") that stops every
+// goremover command when it loads the working set.
+//
+// The -cycles flag prints the cycles as text instead of a graph: the
+// members of each, then one loop through them, each import with the lines
+// that make it and their configurations:
+//
+//	import cycle: a b
+//		a imports b
+//			a/a_windows.go:3:8 (windows/*)
+//		b imports a
+//			b/b.go:3:8
+//
+// The -m flag draws the module graph instead, as go mod graph has it (read
+// offline, in a scratch copy of each working-set module's go.mod and
+// go.sum), of every working-set module: nodes are module@version, and say
+// which versions minimal version selection picks ("selected"; the others
+// are grey and dashed, "not selected: v1.2.0 is"), pseudo-versions,
+// +incompatible versions, replacements ("replaced by ../fork", from go.mod
+// or go.work), and the other major versions of the same module in the
+// graph ("other majors: example.com/lib/v2"). Edges from a working-set
+// module carry the position of their require line. -depth n stops n
+// requirements away from the working-set modules.
+//
+// The -focus flag draws the impact graph of a target (see 'goremover help
+// targets'; with -m, of a module): the target, what references it (the
+// declarations that use a function, type or variable, the packages that
+// import a package or a module's packages), each edge labelled with its
+// number of references, and with -depth n (default 1) what references
+// those in turn, n levels out: what breaks if the target goes.
+//
+// The -format flag selects the output: dot (the default; Graphviz, as in
+// goremover graph | dot -Tsvg > graph.svg), mermaid (a Mermaid flowchart,
+// graph LR, that Markdown renderers draw), or json (-json is the same).
+// The -o flag writes the output to the named file (relative to -C)
+// instead of standard output, replacing it atomically; a file under
+// .goremover, or one that is not a regular file (a directory, a symbolic
+// link), is refused.
+//
+// The JSON form is {"kind", "root", "nodes": [{"id", "label", "group",
+// "kind", "module", "notes", "cycle", "unselected", "refs": [site]}],
+// "edges": [{"from", "to", "platforms", "test", "cycle", "count", "sites":
+// [site]}], "cycles": [[id]], "loops": [{"steps": [{"from", "to",
+// "importer", "imported", "sites": [site]}]}]}, a site being {"module",
+// "file", "line", "col", "kind", "platforms", "test"} (file relative to
+// its module's root); kind is packages, modules or impact, a node's kind
+// ws, dep, std, target or decl. Nodes are sorted by id, edges by from and
+// to.
+//
+// The -tags flag sets build tags in every configuration; the -platforms
+// flag limits the GOOS/GOARCH pairs analysed (default: every platform that
+// a build constraint of the working set names, plus the host), as in
+// -platforms linux/amd64,windows/*.
+//
+// The -v flag prints what is loaded (packages, how many came from the
+// index cache, the configurations checked) and every warning in full.
+//
+// The -C flag runs as if goremover were started in the named directory.
+//
+// Graph writes nothing to the working set. It exits 0; with -cycles, 1 if
+// there is a cycle; 2 for bad usage or input (an unknown format, a pattern
+// or target that matches nothing, a module graph that does not load
+// offline).
+//
+// Example:
+//
+//	$ goremover graph ./internal/... | dot -Tsvg > internal.svg
+//	$ goremover graph -format mermaid -group 1 -o graph.mmd
+//	$ goremover graph -m -depth 1
+//	$ goremover graph -focus ./internal/pay.Client.Do -depth 2
+//	$ goremover graph -cycles -group 2
 //
 // # List the snapshots taken before every apply
 //

@@ -288,7 +288,7 @@ Use "goremover help <topic>" for more information about that topic.
 `
 
 // commandOrder is the order of 'goremover help', as in the SPEC.
-var commandOrder = []string{"impact", "why", "weigh", "drift", "rm", "dead", "prune", "doctor", "cache", "arch", "history", "rollback", "version"}
+var commandOrder = []string{"impact", "why", "weigh", "drift", "rm", "dead", "prune", "doctor", "cache", "arch", "graph", "history", "rollback", "version"}
 
 func printUsage(w io.Writer) {
 	var buf bytes.Buffer

@@ -16,6 +16,8 @@ import (
 // -why symbol or -api value, a malformed -baseline (left as it is) or a
 // -coverage directory without data 2; arch check's violations are 1,
 // its malformed rules 2, and no rules 0.
+// -coverage directory without data 2; and graph's: -cycles with a
+// cycle is 1, a bad format, target, pattern or -o file 2.
 func TestExitStatus(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
@@ -34,6 +36,11 @@ func TestExitStatus(t *testing.T) {
 		"arch/b/b.go":             "package b\n",
 		"archbad/go.mod":          "module example.com/archbad\n\ngo 1.22\n",
 		"archbad/.goremover.yaml": "arch:\n  forbiden: []\n",
+		// An import cycle through two configurations, for graph -cycles.
+		"cyc/p/p.go":         "package p\n",
+		"cyc/p/p_windows.go": "package p\n\nimport _ \"example.com/m/cyc/q\"\n",
+		"cyc/q/q.go":         "package q\n",
+		"cyc/q/q_linux.go":   "package q\n\nimport _ \"example.com/m/cyc/p\"\n",
 	}
 	for name, src := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -86,6 +93,14 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"arch", "check", "-C", filepath.Join(dir, "arch"), "-baseline", "../bad.json"}, exitError, ":1:29: not a goremover baseline: an entry without a key\n"},
 		{[]string{"arch", "check", "-C", dir}, exitOK, "goremover: no .goremover.yaml in .: no architecture rules to check\n"},
 		{[]string{"arch"}, exitError, "goremover arch: want a subcommand: check or schema\n"},
+		// graph -cycles is a gate: 1 when there is a cycle.
+		{[]string{"graph", "-C", dir, "-cycles"}, exitBlocked, "goremover: 1 import cycle\n"},
+		{[]string{"graph", "-C", dir, "-cycles", "./pay"}, exitOK, ""},
+		{[]string{"graph", "-C", dir, "-format", "svg"}, exitError, "unknown -format \"svg\""},
+		{[]string{"graph", "-C", dir, "-focus", "./pay.Chrage"}, exitError, "did you mean\n\texample.com/m/pay.Charge\n"},
+		{[]string{"graph", "-C", dir, "./nodir/..."}, exitError, "./nodir/..."},
+		{[]string{"graph", "-C", dir, "-m", "./pay"}, exitError, "-m draws the module graph: no patterns"},
+		{[]string{"graph", "-C", dir, "-o", ".goremover/g.dot"}, exitError, "refusing to write under .goremover"},
 	}
 	oldOut, oldErr := Stdout, Stderr
 	defer func() { Stdout, Stderr = oldOut, oldErr }()

@@ -17,6 +17,26 @@ type Model struct {
 	// Cycles are the strongly connected sets of nodes, each sorted; the
 	// edges between their members have Cycle set.
 	Cycles [][]string `json:"cycles,omitempty"`
+	// Loops has, for each of Cycles, one shortest closed walk through
+	// it: the imports that close the cycle.
+	Loops []*Loop `json:"loops,omitempty"`
+}
+
+// Loop is a closed walk through a cycle: Steps[i].To is Steps[i+1].From,
+// and the last step returns to the first's From.
+type Loop struct {
+	Steps []*Step `json:"steps"`
+}
+
+// Step is one import of a loop: node From imports node To because
+// package Importer imports package Imported (the same as From and To
+// unless packages are grouped into directories), at Sites.
+type Step struct {
+	From     string `json:"from"`
+	To       string `json:"to"`
+	Importer string `json:"importer"`
+	Imported string `json:"imported"`
+	Sites    []Site `json:"sites"`
 }
 
 // Node is a package, a module version or a declaration.
@@ -36,6 +56,9 @@ type Node struct {
 	// "12 references".
 	Notes []string `json:"notes,omitempty"`
 	Cycle bool     `json:"cycle,omitempty"` // on an import cycle
+	// Unselected marks a module version that the module graph holds
+	// but minimal version selection does not pick (Notes say which is).
+	Unselected bool `json:"unselected,omitempty"`
 	// Refs are the positions that make the node's incoming edges (the
 	// import lines that import it, or the references to a target): what
 	// clicking a node lists.
@@ -63,4 +86,8 @@ type Site struct {
 	Line   int    `json:"line"`
 	Col    int    `json:"col"`
 	Kind   string `json:"kind,omitempty"` // for references: call, use, import, ...
+	// Platforms are the configurations that compile the file, when not
+	// every one does: "windows/*", "tag:integration".
+	Platforms []string `json:"platforms,omitempty"`
+	Test      bool     `json:"test,omitempty"` // in a _test.go file
 }
