@@ -347,6 +347,27 @@ func TestHTMLBrowser(t *testing.T) {
 // aggregated: the first view draws few boxes, and opening one directory
 // adds only its members.
 func TestHTMLBrowserLarge(t *testing.T) {
+	m := largeModel()
+	p := open(t, m, 1280, 800)
+	boxes := eval[int](p, `document.querySelectorAll("#canvas g.node").length`)
+	if boxes < 2 || boxes > 60 {
+		t.Errorf("first view of %d nodes draws %d boxes, want 2 to 60", len(m.Nodes), boxes)
+	}
+	if n := eval[int](p, `document.querySelectorAll("#canvas g.node.group").length`); n == 0 {
+		t.Errorf("first view has no directory boxes")
+	}
+	p.do(chromedp.Click(chromedp.CSS(box("g:c:ws/d03"))))
+	p.waitTrue(fmt.Sprintf("document.querySelector(%q)", box("g:c:ws/d03/s04")))
+	after := eval[int](p, `document.querySelectorAll("#canvas g.node").length`)
+	if after != boxes-1+15 {
+		t.Errorf("opening d03 (15 directories) went from %d boxes to %d", boxes, after)
+	}
+	p.check()
+}
+
+// largeModel is a working set of 3000 packages in 20 directories of 15
+// directories of 10, each importing three others.
+func largeModel() *Model {
 	m := &Model{Kind: "packages", Root: "example.com/big"}
 	const mod = "example.com/big"
 	var ids []string
@@ -368,19 +389,5 @@ func TestHTMLBrowserLarge(t *testing.T) {
 		}
 	}
 	sortModel(m)
-	p := open(t, m, 1280, 800)
-	boxes := eval[int](p, `document.querySelectorAll("#canvas g.node").length`)
-	if boxes < 2 || boxes > 60 {
-		t.Errorf("first view of %d nodes draws %d boxes, want 2 to 60", len(m.Nodes), boxes)
-	}
-	if n := eval[int](p, `document.querySelectorAll("#canvas g.node.group").length`); n == 0 {
-		t.Errorf("first view has no directory boxes")
-	}
-	p.do(chromedp.Click(chromedp.CSS(box("g:c:ws/d03"))))
-	p.waitTrue(fmt.Sprintf("document.querySelector(%q)", box("g:c:ws/d03/s04")))
-	after := eval[int](p, `document.querySelectorAll("#canvas g.node").length`)
-	if after != boxes-1+15 {
-		t.Errorf("opening d03 (15 directories) went from %d boxes to %d", boxes, after)
-	}
-	p.check()
+	return m
 }

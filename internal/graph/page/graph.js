@@ -73,21 +73,31 @@
 
 	// A group of one node shows the node itself.
 	function isOpen(g) { return g.open || g.count === 1; }
-	function path(g) { var p = []; for (; g; g = g.parent) p.unshift(g.label); return p.join("/"); }
+	// path is a group's directory below its category, or the category's name.
+	function path(g) {
+		if (!g.parent) return g.label;
+		var p = [];
+		for (; g.parent; g = g.parent) p.unshift(g.label);
+		return p.join("/");
+	}
 
-	// The first view: open groups breadth first, the working set first,
-	// while the number of boxes stays within LIMIT.
+	// The first view: open the working set's directories breadth first,
+	// then the dependencies', then the standard library's, while the
+	// number of boxes stays within LIMIT.
 	(function () {
-		var shown = roots.length, queue = roots.slice();
-		while (queue.length) {
-			var g = queue.shift();
-			if (g.count === 1) continue;
-			var more = g.kids.length + g.leaves.length - 1;
-			if (shown + more > LIMIT) continue;
-			g.open = true;
-			shown += more;
-			queue = queue.concat(g.kids);
-		}
+		var shown = roots.length;
+		roots.forEach(function (r) {
+			var queue = [r];
+			for (var i = 0; i < queue.length; i++) {
+				var g = queue[i];
+				if (g.count === 1) continue;
+				var more = g.kids.length + g.leaves.length - 1;
+				if (shown + more > LIMIT) continue;
+				g.open = true;
+				shown += more;
+				queue = queue.concat(g.kids);
+			}
+		});
 	})();
 
 	// The visible graph: each node is drawn as itself or as its nearest
@@ -99,7 +109,7 @@
 		boxes = [];
 		function walk(g) {
 			if (!isOpen(g)) {
-				var box = {id: "g:" + g.key, group: g, label: path(g) + "/ \u25B8 " + g.count, cycle: g.cycle};
+				var box = {id: "g:" + g.key, group: g, label: path(g) + (g.parent ? "/" : "") + " \u25B8 " + g.count, cycle: g.cycle};
 				boxes.push(box);
 				(function all(h) { h.leaves.forEach(function (n) { rep.set(n.id, box); }); h.kids.forEach(all); })(g);
 				return;
@@ -304,7 +314,7 @@
 			var t = el("text", {x: 8, y: BOXH / 2 + 4}, g);
 			t.textContent = b.label;
 			var tip = el("title", {}, g);
-			tip.textContent = b.group ? path(b.group) + "/: " + b.group.count + " nodes, click to expand" : b.node.id;
+			tip.textContent = b.group ? path(b.group) + ": " + b.group.count + " nodes, click to open" : b.node.id;
 			g.__box = b;
 			b.el = g;
 		});
@@ -400,7 +410,7 @@
 		if (n.parent && n.parent.parent) {
 			var up = n.parent;
 			while (up.parent && up.count === 1) up = up.parent;
-			var c = h("button", "collapse " + path(up) + "/", "collapse", panel);
+			var c = h("button", "close " + path(up) + (up.parent ? "/" : ""), "collapse", panel);
 			c.addEventListener("click", function () { collapse(up); });
 		}
 		var refs = n.refs || [];
