@@ -185,6 +185,17 @@ func (p *page) hasBox(id string) bool {
 	return eval[bool](p, fmt.Sprintf("document.querySelector(%q) !== null", box(id)))
 }
 
+// inView reports whether the box of id is drawn inside the canvas.
+func (p *page) inView(id string) bool {
+	p.t.Helper()
+	return eval[bool](p, fmt.Sprintf(`(() => {
+		const b = document.querySelector(%q);
+		if (!b) return false;
+		const r = b.getBoundingClientRect(), c = document.getElementById("canvas").getBoundingClientRect();
+		return r.width > 0 && r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom;
+	})()`, box(id)))
+}
+
 // testModel is a module with a directory too big to open at first
 // (tsdb), an import cycle (internal/a and internal/b), a dependency, the
 // standard library and strings a hostile repository could write.
@@ -320,11 +331,7 @@ func TestHTMLBrowser(t *testing.T) {
 	if !strings.Contains(cls, "match") || !strings.Contains(cls, "selected") {
 		t.Errorf("found node's class is %q, want match and selected", cls)
 	}
-	inView := fmt.Sprintf(`(() => {
-		const r = document.querySelector(%q).getBoundingClientRect(), c = document.getElementById("canvas").getBoundingClientRect();
-		return r.width > 0 && r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom;
-	})()`, box(mod+"/tsdb/chunks"))
-	if !eval[bool](p, inView) {
+	if !p.inView(mod + "/tsdb/chunks") {
 		t.Errorf("the node found is not in view")
 	}
 	details = eval[string](p, `document.getElementById("details").textContent`)

@@ -83,7 +83,14 @@ func TestHTMLRepo(t *testing.T) {
 	}
 	defer s.Close(false)
 	root := s.WS.Modules[0].Path
-	m := importModel(pkggraph.New(s.WS, s.X), root)
+	checkLarge(t, importModel(pkggraph.New(s.WS, s.X), root))
+}
+
+// checkLarge checks the page of a large model: it opens aggregated, a
+// closed directory of the working set opens on a click, a click on one of
+// its packages shows it, and search finds a package deep in a closed
+// directory.
+func checkLarge(t *testing.T, m *Model) {
 	var buf bytes.Buffer
 	if err := HTML(&buf, m); err != nil {
 		t.Fatal(err)
@@ -117,6 +124,8 @@ func TestHTMLRepo(t *testing.T) {
 		t.Errorf("first view draws %d boxes, want at most 60", boxes)
 	}
 	shot("first.png")
+	p.do(chromedp.Click(chromedp.CSS("#zoom-fit")))
+	shot("overview.png")
 
 	// Open the first closed directory of the working set, then click the
 	// first package it shows.
@@ -130,7 +139,7 @@ func TestHTMLRepo(t *testing.T) {
 	after := eval[[]string](p, `[...document.querySelectorAll("#canvas g.node:not(.group)")].map(g => g.dataset.id)`)
 	var pkg string
 	for _, id := range after {
-		if !slices.Contains(before, id) {
+		if !slices.Contains(before, id) && p.inView(id) {
 			pkg = id
 			break
 		}

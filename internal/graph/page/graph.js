@@ -71,6 +71,9 @@
 	}
 	roots.forEach(function (r) { compress(r); tally(r); });
 
+	// short keeps the end of a long label, the part that tells boxes apart.
+	function short(s) { return s.length <= 44 ? s : "\u2026" + s.slice(s.length - 43); }
+
 	// A group of one node shows the node itself.
 	function isOpen(g) { return g.open || g.count === 1; }
 	// path is a group's directory below its category, or the category's name.
@@ -86,7 +89,7 @@
 	// number of boxes stays within LIMIT.
 	(function () {
 		var shown = roots.length;
-		roots.forEach(function (r) {
+		roots.filter(function (r) { return r.key !== "c:std" || nodes.length <= LIMIT; }).forEach(function (r) {
 			var queue = [r];
 			for (var i = 0; i < queue.length; i++) {
 				var g = queue[i];
@@ -100,32 +103,40 @@
 		});
 	})();
 
+	// The standard library, imported by nearly everything, is hidden at
+	// first in a large graph; imports that only tests make are shown.
+	var showStd = document.getElementById("show-std"), showTest = document.getElementById("show-test");
+	showStd.checked = nodes.length <= LIMIT;
+	showStd.addEventListener("change", function () { render(); fit(true); });
+	showTest.addEventListener("change", function () { render(); });
+
 	// The visible graph: each node is drawn as itself or as its nearest
 	// closed group; edges between boxes are aggregated with their counts.
 	var rep = new Map(); // node id -> box
 	var boxes = [];
+	function shown(g) { return g.key !== "c:std" || showStd.checked; }
 	function visible() {
 		rep.clear();
 		boxes = [];
 		function walk(g) {
 			if (!isOpen(g)) {
-				var box = {id: "g:" + g.key, group: g, label: path(g) + (g.parent ? "/" : "") + " \u25B8 " + g.count, cycle: g.cycle};
+				var box = {id: "g:" + g.key, group: g, label: short(path(g)) + (g.parent ? "/" : "") + " \u25B8 " + g.count, cycle: g.cycle};
 				boxes.push(box);
 				(function all(h) { h.leaves.forEach(function (n) { rep.set(n.id, box); }); h.kids.forEach(all); })(g);
 				return;
 			}
 			g.leaves.forEach(function (n) {
-				var box = {id: n.id, node: n, label: n.label || n.id, cycle: !!n.cycle};
+				var box = {id: n.id, node: n, label: short(n.label || n.id), cycle: !!n.cycle};
 				boxes.push(box);
 				rep.set(n.id, box);
 			});
 			g.kids.forEach(walk);
 		}
-		roots.forEach(walk);
+		roots.filter(shown).forEach(walk);
 		var agg = new Map(), links = [];
 		edges.forEach(function (e) {
 			var a = rep.get(e.from), b = rep.get(e.to);
-			if (!a || !b || a === b) return;
+			if (!a || !b || a === b || (e.test && !showTest.checked)) return;
 			var k = a.id + "\u0000" + b.id, l = agg.get(k);
 			if (!l) {
 				l = {from: a, to: b, count: 0, cycle: false, test: true, edges: []};
@@ -191,15 +202,21 @@
 		// Dummy points for long edges, unless there would be too many.
 		var span = 0;
 		links.forEach(function (l) { span += l.b.layer - l.a.layer - 1; });
+		// Long edges to the same box share their dummy points, so that the
+		// imports of a much imported box join in one trunk.
 		var useDummies = span <= MAXDUMMIES;
-		var items = boxes.slice();
+		var items = boxes.slice(), trunk = new Map(), step = new Set();
 		links.forEach(function (l) {
 			l.chain = [l.a];
 			if (useDummies) {
 				for (var y = l.a.layer + 1; y < l.b.layer; y++) {
-					var d = {dummy: true, layer: y, w: 0, label: ""};
-					layers[y].push(d);
-					items.push(d);
+					var key = idx.get(l.b) + "@" + y, d = trunk.get(key);
+					if (!d) {
+						d = {dummy: true, layer: y, w: 0, label: "", id: key};
+						trunk.set(key, d);
+						layers[y].push(d);
+						items.push(d);
+					}
 					l.chain.push(d);
 				}
 			}
@@ -208,8 +225,13 @@
 		items.forEach(function (it) { it.up = []; it.down = []; });
 		links.forEach(function (l) {
 			for (var c = 1; c < l.chain.length; c++) {
-				l.chain[c - 1].down.push(l.chain[c]);
-				l.chain[c].up.push(l.chain[c - 1]);
+				var u = l.chain[c - 1], v = l.chain[c];
+				if (u.dummy && v.dummy) {
+					if (step.has(u.id)) continue;
+					step.add(u.id);
+				}
+				u.down.push(v);
+				v.up.push(u);
 			}
 		});
 		function number(ls) { ls.forEach(function (it, p) { it.pos = p; }); }
@@ -264,10 +286,14 @@
 		return e;
 	}
 	function apply() { vp.setAttribute("transform", "translate(" + view.x + "," + view.y + ") scale(" + view.k + ")"); }
-	function fit() {
+	// fit shows the whole graph; with readable, the first view, it zooms
+	// no further out than text stays legible, showing the left (the
+	// importers) of a graph too wide for the window.
+	function fit(readable) {
 		var r = svg.getBoundingClientRect();
-		view.k = Math.min(2, Math.max(0.02, Math.min(r.width / (size.width + 40), r.height / (size.height + 40))));
-		view.x = (r.width - size.width * view.k) / 2;
+		view.k = Math.min(1.5, Math.max(0.02, Math.min(r.width / (size.width + 40), r.height / (size.height + 40))));
+		if (readable === true && view.k < 0.6) view.k = 0.6;
+		view.x = Math.max(20, (r.width - size.width * view.k) / 2);
 		view.y = (r.height - size.height * view.k) / 2;
 		apply();
 	}
@@ -326,6 +352,7 @@
 
 	// Expanding and collapsing.
 	function reveal(n) {
+		if (catOf(n) === "std") showStd.checked = true;
 		for (var g = n.parent; g; g = g.parent) g.open = true;
 	}
 	function expand(g) {
@@ -371,7 +398,7 @@
 	function zoomButton(f) { var r = svg.getBoundingClientRect(); zoom(f, r.width / 2, r.height / 2); }
 	document.getElementById("zoom-in").addEventListener("click", function () { zoomButton(1.25); });
 	document.getElementById("zoom-out").addEventListener("click", function () { zoomButton(0.8); });
-	document.getElementById("zoom-fit").addEventListener("click", fit);
+	document.getElementById("zoom-fit").addEventListener("click", function () { fit(false); });
 	svg.addEventListener("click", function (ev) {
 		if (moved) return;
 		var t = ev.target.closest ? ev.target.closest("g.node") : null;
@@ -478,7 +505,7 @@
 	function renderTree() {
 		while (tree.firstChild) tree.removeChild(tree.firstChild);
 		var ul = h("ul", null, null, tree);
-		roots.forEach(function (g) { treeItem(g, ul); });
+		roots.filter(shown).forEach(function (g) { treeItem(g, ul); });
 	}
 	function treeItem(g, ul) {
 		var li = h("li", null, g.cycle ? "cycle" : null, ul);
@@ -503,6 +530,6 @@
 
 	document.title = "goremover graph" + (data.root ? ": " + data.root : "") + (data.kind ? " (" + data.kind + ")" : "");
 	render();
-	fit();
+	fit(true);
 	document.body.setAttribute("data-ready", "true");
 })();
