@@ -289,7 +289,8 @@ func TestHTMLBrowser(t *testing.T) {
 	if eval[bool](p, `window.pwned !== undefined`) {
 		t.Errorf("a label ran as script")
 	}
-	if !eval[bool](p, fmt.Sprintf("document.querySelector(%q).textContent.includes('</script><script>window.pwned=1')", box(mod+"/internal/evil"))) {
+	if !eval[bool](p, fmt.Sprintf("document.querySelector(%q).textContent.includes('<script>window.pwned=1</script><!--')", box(mod+"/internal/evil"))) ||
+		!eval[bool](p, `document.getElementById("tree").textContent.includes("internal/evil</script><script>window.pwned=1</script><!--")`) {
 		t.Errorf("the hostile label is not shown as text")
 	}
 
@@ -363,7 +364,7 @@ func TestHTMLBrowserLarge(t *testing.T) {
 	if n := eval[int](p, `document.querySelectorAll("#canvas g.node.group").length`); n == 0 {
 		t.Errorf("first view has no directory boxes")
 	}
-	p.do(chromedp.Click(chromedp.CSS(box("g:c:ws/d03"))))
+	p.do(chromedp.Click(chromedp.CSS(`#tree button.toggle[data-key="c:ws/d03"]`)))
 	p.waitTrue(fmt.Sprintf("document.querySelector(%q)", box("g:c:ws/d03/s04")))
 	after := eval[int](p, `document.querySelectorAll("#canvas g.node").length`)
 	if after != boxes-1+15 {

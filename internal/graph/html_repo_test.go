@@ -129,7 +129,13 @@ func checkLarge(t *testing.T, m *Model) {
 
 	// Open the first closed directory of the working set, then click the
 	// first package it shows.
-	key := eval[string](p, `(() => { const b = [...document.querySelectorAll("#canvas g.node.group")].find(g => g.dataset.id.startsWith("g:c:ws/")); return b ? b.dataset.id : ""; })()`)
+	var key string
+	for _, id := range eval[[]string](p, `[...document.querySelectorAll("#canvas g.node.group")].map(g => g.dataset.id)`) {
+		if strings.HasPrefix(id, "g:c:ws/") && p.inView(id) {
+			key = id
+			break
+		}
+	}
 	if key == "" {
 		t.Fatal("no closed directory of the working set")
 	}
