@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -342,11 +343,33 @@ func TestHTMLBrowser(t *testing.T) {
 		}
 	}
 
-	// Zoom and pan change the view's transform.
-	before := eval[string](p, `document.getElementById("viewport").getAttribute("transform")`)
-	p.do(chromedp.Click(chromedp.CSS("#zoom-in")))
-	if after := eval[string](p, `document.getElementById("viewport").getAttribute("transform")`); after == before {
-		t.Errorf("zoom in left the transform at %s", before)
+	// Dragging the background pans, the wheel and the buttons zoom.
+	transform := func() (x, y, k float64) {
+		tr := eval[string](p, `document.getElementById("viewport").getAttribute("transform")`)
+		if _, err := fmt.Sscanf(tr, "translate(%g,%g) scale(%g)", &x, &y, &k); err != nil {
+			t.Fatalf("transform %q: %v", tr, err)
+		}
+		return
+	}
+	x0, y0, k0 := transform()
+	p.do(chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, 1000, 120, chromedp.ButtonLeft),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, 1050, 140, chromedp.ButtonLeft),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, 1100, 170, chromedp.ButtonLeft),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, 1100, 170, chromedp.ButtonLeft))
+	near := func(a, b float64) bool { return a-b < 1e-6 && b-a < 1e-6 }
+	if x, y, k := transform(); !near(x, x0+100) || !near(y, y0+50) || k != k0 {
+		t.Errorf("a drag by (100,50) moved the view from (%g,%g)x%g to (%g,%g)x%g", x0, y0, k0, x, y, k)
+	}
+	_, _, k0 = transform()
+	// (The protocol drops a wheel event's zero deltaX, so dispatch one.)
+	eval[bool](p, `document.getElementById("canvas").dispatchEvent(new WheelEvent("wheel", {deltaY: -200, clientX: 1000, clientY: 300, bubbles: true, cancelable: true}))`)
+	if _, _, k := transform(); k <= k0 {
+		t.Errorf("the wheel up zoomed from %g to %g", k0, k)
+	}
+	_, _, k0 = transform()
+	p.do(chromedp.Click(chromedp.CSS("#zoom-out")))
+	if _, _, k := transform(); k >= k0 {
+		t.Errorf("zoom out went from %g to %g", k0, k)
 	}
 	p.check()
 }
