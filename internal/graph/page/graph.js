@@ -358,6 +358,8 @@
 	function expand(g) {
 		g.open = true;
 		render();
+		var item = tree.querySelector('button.toggle[data-key="' + CSS.escape(g.key) + '"]');
+		if (item) item.scrollIntoView({block: "nearest"});
 		var first = null;
 		boxes.forEach(function (b) { if (!first && within(b, g)) first = b; });
 		if (first) centre(first);
