@@ -1094,7 +1094,7 @@
 //
 // Usage:
 //
-//	goremover graph [-C dir] [-format dot|mermaid|json] [-o file] [-m] [-focus target] [-depth n] [-group n] [-std] [-deps=false] [-cycles] [-tags list] [-platforms list] [-v] [pattern...]
+//	goremover graph [-C dir] [-format dot|mermaid|json|html] [-o file] [-m] [-focus target] [-depth n] [-group n] [-std] [-deps=false] [-cycles] [-tags list] [-platforms list] [-v] [pattern...]
 //
 // Graph draws the package import graph of the working set: every import of
 // every build configuration and of the tests, each edge labelled with the
@@ -1151,7 +1151,16 @@
 //
 // The -format flag selects the output: dot (the default; Graphviz, as in
 // goremover graph | dot -Tsvg > graph.svg), mermaid (a Mermaid flowchart,
-// graph LR, that Markdown renderers draw), or json (-json is the same).
+// graph LR, that Markdown renderers draw), json (-json is the same), or
+// html: one self-contained page that works offline (its script and style
+// are inline, and its content security policy forbids any request), to
+// open in a browser. The page lays the graph out from left (importers) to
+// right, shows large graphs by directory, a box for each closed directory
+// with the number of its nodes, and opens a directory on a click, in the
+// graph or in the tree beside it. It searches nodes by name, zooms (wheel,
+// buttons) and pans (drag), draws cycles in red, can hide imports only
+// tests make, and lists, for a clicked node, the lines that reference or
+// import it and its edges with their configurations.
 // The -o flag writes the output to the named file (relative to -C)
 // instead of standard output, replacing it atomically; a file under
 // .goremover, or one that is not a regular file (a directory, a symbolic
@@ -1186,6 +1195,7 @@
 //
 //	$ goremover graph ./internal/... | dot -Tsvg > internal.svg
 //	$ goremover graph -format mermaid -group 1 -o graph.mmd
+//	$ goremover graph -format html -o graph.html
 //	$ goremover graph -m -depth 1
 //	$ goremover graph -focus ./internal/pay.Client.Do -depth 2
 //	$ goremover graph -cycles -group 2

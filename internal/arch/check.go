@@ -406,7 +406,8 @@ func (c *checker) cycles() {
 			}
 			return ""
 		}
-		keep := func(e *pkggraph.Edge) bool { return c.counts(e) && pkggraph.NotXTest(e) }
+		// Test-only imports never close a cycle: see pkggraph.NotTest.
+		keep := func(e *pkggraph.Edge) bool { return c.counts(e) && pkggraph.NotTest(e) }
 		for _, cy := range c.g.Cycles(group, keep) {
 			names := cy.Loop
 			if r.Dirs > 0 {

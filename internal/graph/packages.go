@@ -169,7 +169,7 @@ func Packages(g *pkggraph.Graph, opts PackageOptions) *Model {
 		}
 		return nodeOf(pkg)
 	}
-	m.addCycles(g.Cycles(group, notTest), group)
+	m.addCycles(g.Cycles(group, nil), group)
 	m.sort()
 	return m
 }
@@ -208,9 +208,6 @@ func (m *Model) addCycles(cycles []*pkggraph.Cycle, group func(string) string) {
 		m.Loops = append(m.Loops, l)
 	}
 }
-
-// notTest keeps the imports that some non-test file makes.
-func notTest(e *pkggraph.Edge) bool { return !e.TestOnly() }
 
 // site converts an import line.
 func site(s pkggraph.Site) Site {

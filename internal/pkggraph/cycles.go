@@ -19,12 +19,11 @@ type Cycle struct {
 
 // Cycles returns the import cycles between groups: group maps a package
 // to its group ("" leaves the package out), and keep selects the edges
-// that count (nil: all but those only external tests make, which the go
-// command allows). For package-level cycles pass a group that returns
-// the path itself. Cycles are sorted by their first group.
+// that count (nil: NotTest). For package-level cycles pass a group that
+// returns the path itself. Cycles are sorted by their first group.
 func (g *Graph) Cycles(group func(pkg string) string, keep func(*Edge) bool) []*Cycle {
 	if keep == nil {
-		keep = NotXTest
+		keep = NotTest
 	}
 	adj := map[string][]string{}
 	between := map[[2]string][]*Edge{}
@@ -179,16 +178,13 @@ func shortestLoop(start string, adj map[string][]string, in map[string]bool) []s
 	return []string{start}
 }
 
-// NotXTest keeps the edges that some file other than an external test
-// makes.
-func NotXTest(e *Edge) bool {
-	for _, s := range e.Sites {
-		if !s.XTest {
-			return true
-		}
-	}
-	return false
-}
+// NotTest keeps the edges that some file other than a _test.go file
+// makes. A test's imports never close a cycle: an external test may
+// import back (the go command allows it), and the imports of two
+// packages' in-package tests are not imported with those packages; an
+// in-package test that imports what imports its package is an error
+// the go command reports, which stops the load before any graph.
+func NotTest(e *Edge) bool { return !e.TestOnly() }
 
 // Package is the identity grouping: one group per package of the
 // working set, none for other packages.

@@ -85,7 +85,7 @@ func TestNodesAndEdges(t *testing.T) {
 		t.Errorf("edges of a:\n got %q\nwant %q", got, want)
 	}
 	self := out[1]
-	if !self.Sites[0].XTest || NotXTest(self) {
+	if !self.Sites[0].XTest || NotTest(self) {
 		t.Errorf("external test import of a = %+v, want XTest", self.Sites)
 	}
 }
@@ -99,6 +99,8 @@ func TestCycles(t *testing.T) {
 		"example.com/m/e -> example.com/m/d/y",
 		"example.com/m/f_test -> example.com/m/g",
 		"example.com/m/g -> example.com/m/f", // external tests may import back
+		"example.com/m/h -> test:example.com/m/i",
+		"example.com/m/i -> test:example.com/m/h", // two packages' tests: no cycle
 	)
 	cs := g.Cycles(g.Package, nil)
 	if len(cs) != 1 || !reflect.DeepEqual(cs[0].Loop, []string{"example.com/m/a", "example.com/m/b", "example.com/m/c"}) {
