@@ -21,7 +21,6 @@ import (
 	"github.com/goremover/goremover/internal/index"
 	"github.com/goremover/goremover/internal/progress"
 	"github.com/goremover/goremover/internal/report"
-	"github.com/goremover/goremover/internal/weigh"
 )
 
 const cacheBuildUsage = "goremover cache build [-C dir] [-n] [-apply] [-json] [-older age] [-goos list] [-goarch list] [packages]"
@@ -366,30 +365,30 @@ func bcRecompiles(c *buildcache.Cache, plan *buildcache.Plan, t *buildcache.Trim
 // bcPrint prints rep; again is the command that applies a dry run.
 func bcPrint(rep *bcReport, again string) {
 	w := Stdout
-	fmt.Fprintf(w, "build cache %s: %s, %s\n", rep.Cache, bcCount(rep.Entries, "entry", "entries"), weigh.Size(rep.Bytes))
+	fmt.Fprintf(w, "build cache %s: %s, %s\n", rep.Cache, bcCount(rep.Entries, "entry", "entries"), report.Size(rep.Bytes))
 	for _, a := range rep.Ages {
 		label := "unused for longer than 30 days"
 		if a.Age != "older" {
 			label = "used in the last " + strings.NewReplacer("1h", "hour", "1d", "day", "5d", "5 days", "30d", "30 days").Replace(a.Age)
 		}
-		fmt.Fprintf(w, "\t%-32s %8d %10s\n", label, a.Entries, weigh.Size(a.Bytes))
+		fmt.Fprintf(w, "\t%-32s %8d %10s\n", label, a.Entries, report.Size(a.Bytes))
 	}
 	if rep.Remove == nil {
 		return
 	}
 	if rep.Unattributed != nil {
-		fmt.Fprintf(w, "not attributed to %s: %s action %s, %s (left alone)\n", strings.Join(rep.Platforms, ", "), strconv.Itoa(rep.Unattributed.Entries), bcPlural(rep.Unattributed.Entries, "entry", "entries"), weigh.Size(rep.Unattributed.Bytes))
+		fmt.Fprintf(w, "not attributed to %s: %s action %s, %s (left alone)\n", strings.Join(rep.Platforms, ", "), strconv.Itoa(rep.Unattributed.Entries), bcPlural(rep.Unattributed.Entries, "entry", "entries"), report.Size(rep.Unattributed.Bytes))
 	}
 	verb := "would remove"
 	if rep.Applied {
 		verb = "removed"
 	}
-	fmt.Fprintf(w, "%s %d action %s and %s: %s\n", verb, rep.Remove.Actions, bcPlural(rep.Remove.Actions, "entry", "entries"), report.Plural(rep.Remove.Outputs, "output"), weigh.Size(rep.Remove.Bytes))
+	fmt.Fprintf(w, "%s %d action %s and %s: %s\n", verb, rep.Remove.Actions, bcPlural(rep.Remove.Actions, "entry", "entries"), report.Plural(rep.Remove.Outputs, "output"), report.Size(rep.Remove.Bytes))
 	if rep.Recent.Entries > 0 {
-		fmt.Fprintf(w, "kept %s a go command may be using (used in the last hour or since the scan): %s\n", bcPlural(rep.Recent.Entries, "an entry", strconv.Itoa(rep.Recent.Entries)+" entries"), weigh.Size(rep.Recent.Bytes))
+		fmt.Fprintf(w, "kept %s a go command may be using (used in the last hour or since the scan): %s\n", bcPlural(rep.Recent.Entries, "an entry", strconv.Itoa(rep.Recent.Entries)+" entries"), report.Size(rep.Recent.Bytes))
 	}
 	if rep.Applied {
-		fmt.Fprintf(w, "freed %s\n", weigh.Size(rep.Freed))
+		fmt.Fprintf(w, "freed %s\n", report.Size(rep.Freed))
 	}
 	for _, r := range rep.Recompile {
 		fmt.Fprintf(w, "next %s build recompiles %s", r.Platform, report.Plural(len(r.Packages), "package"))
@@ -476,15 +475,15 @@ func runCacheIndex(ctx context.Context, cmd *Command, args []string) error {
 		return printJSON(rep)
 	}
 	w := Stdout
-	fmt.Fprintf(w, "index cache %s: %s, %s\n", dir, bcCount(rep.Entries, "entry", "entries"), weigh.Size(rep.Bytes))
-	fmt.Fprintf(w, "\tof older versions (never read again) %d %s\n", rep.Stale.Entries, weigh.Size(rep.Stale.Bytes))
+	fmt.Fprintf(w, "index cache %s: %s, %s\n", dir, bcCount(rep.Entries, "entry", "entries"), report.Size(rep.Bytes))
+	fmt.Fprintf(w, "\tof older versions (never read again) %d %s\n", rep.Stale.Entries, report.Size(rep.Stale.Bytes))
 	verb := "would remove"
 	if rep.Applied {
 		verb = "removed"
 	}
-	fmt.Fprintf(w, "%s %s: %s\n", verb, bcCount(rep.Remove.Entries, "entry", "entries"), weigh.Size(rep.Remove.Bytes))
+	fmt.Fprintf(w, "%s %s: %s\n", verb, bcCount(rep.Remove.Entries, "entry", "entries"), report.Size(rep.Remove.Bytes))
 	if rep.Applied {
-		fmt.Fprintf(w, "freed %s\n", weigh.Size(rep.Freed))
+		fmt.Fprintf(w, "freed %s\n", report.Size(rep.Freed))
 	} else if rep.Remove.Entries > 0 {
 		fmt.Fprintf(w, "dry run: nothing removed; to remove:\n\tgoremover cache index -apply\n")
 	}

@@ -10,20 +10,9 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-)
 
-// Size prints a byte count in decimal units: 512 B, 2.3 kB, 41.0 MB.
-func Size(n int64) string {
-	switch {
-	case n < 1000:
-		return fmt.Sprintf("%d B", n)
-	case n < 1000*1000:
-		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
-	case n < 1000*1000*1000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	}
-	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
-}
+	"github.com/goremover/goremover/internal/report"
+)
 
 // Total counts versions and their bytes.
 type Total struct {
@@ -125,7 +114,7 @@ func projectDirs(projects []Project) []string {
 // ListText prints a listing: the projects, numbered; a table of the
 // versions, largest first; the extras; the totals.
 func ListText(w io.Writer, l *Listing, projects []Project, entries []*Entry) error {
-	fmt.Fprintf(w, "module cache %s: %s, %d module versions\n", l.Root, Size(l.Bytes), len(entries))
+	fmt.Fprintf(w, "module cache %s: %s, %d module versions\n", l.Root, report.Size(l.Bytes), len(entries))
 	fmt.Fprintf(w, "projects:\n")
 	for i, p := range projects {
 		kind := "module"
@@ -142,7 +131,7 @@ func ListText(w io.Writer, l *Listing, projects []Project, entries []*Entry) err
 		if need == "" {
 			need = "-"
 		}
-		fmt.Fprintf(tw, "%s\t  %s\t  %s\t  %s\t  \t%s\n", Size(e.Bytes()), day(e.LastUse), need, projectList(e.Projects), e.String())
+		fmt.Fprintf(tw, "%s\t  %s\t  %s\t  %s\t  \t%s\n", report.Size(e.Bytes()), day(e.LastUse), need, projectList(e.Projects), e.String())
 	}
 	tw.Flush()
 	if len(l.Extras) > 0 {
@@ -154,13 +143,13 @@ func ListText(w io.Writer, l *Listing, projects []Project, entries []*Entry) err
 			if x.Remote != "" {
 				name += " (" + x.Remote + ")"
 			}
-			fmt.Fprintf(tw, "%s\t  %s\t  \t%s\n", Size(x.Bytes), day(x.LastUse), name)
+			fmt.Fprintf(tw, "%s\t  %s\t  \t%s\n", report.Size(x.Bytes), day(x.LastUse), name)
 		}
 		tw.Flush()
 	}
 	t := Sum(entries)
 	fmt.Fprintf(w, "\nneeded: %d versions, %s; go.mod only: %d versions, %s of source not needed; not needed: %d versions, %s\n",
-		t.Needed.Versions, Size(t.Needed.Bytes), t.ModOnly.Versions, Size(t.ModOnly.Bytes), t.Unneeded.Versions, Size(t.Unneeded.Bytes))
+		t.Needed.Versions, report.Size(t.Needed.Bytes), t.ModOnly.Versions, report.Size(t.ModOnly.Bytes), t.Unneeded.Versions, report.Size(t.Unneeded.Bytes))
 	return nil
 }
 
@@ -209,10 +198,10 @@ func PruneText(w io.Writer, plan []Removal, results []Result) (freed int64) {
 	if results == nil {
 		var n int64
 		for _, r := range plan {
-			fmt.Fprintf(w, "would remove %s: %s (%s)\n", r.V, describe(r), Size(r.Bytes))
+			fmt.Fprintf(w, "would remove %s: %s (%s)\n", r.V, describe(r), report.Size(r.Bytes))
 			n += r.Bytes
 		}
-		fmt.Fprintf(w, "would free %s in %d module versions; -apply removes them\n", Size(n), len(plan))
+		fmt.Fprintf(w, "would free %s in %d module versions; -apply removes them\n", report.Size(n), len(plan))
 		return 0
 	}
 	count := 0
@@ -223,12 +212,12 @@ func PruneText(w io.Writer, plan []Removal, results []Result) (freed int64) {
 		case r.Skipped != "":
 			fmt.Fprintf(w, "kept %s: %s\n", r.V, r.Skipped)
 		default:
-			fmt.Fprintf(w, "removed %s: %s (%s)\n", r.V, describe(r.Removal), Size(r.Bytes))
+			fmt.Fprintf(w, "removed %s: %s (%s)\n", r.V, describe(r.Removal), report.Size(r.Bytes))
 			freed += r.Bytes
 			count++
 		}
 	}
-	fmt.Fprintf(w, "freed %s in %d module versions\n", Size(freed), count)
+	fmt.Fprintf(w, "freed %s in %d module versions\n", report.Size(freed), count)
 	return freed
 }
 

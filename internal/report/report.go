@@ -274,6 +274,19 @@ func Count(fs []*Finding, min Severity) int {
 	return n
 }
 
+// Size prints a byte count in decimal units: 512 B, 2.3 kB, 41.0 MB.
+func Size(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	case n < 1000*1000*1000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+}
+
 // Plural returns "1 file", "2 files": n and word, plural when n is not 1.
 // "info" (a severity) has no plural.
 func Plural(n int, word string) string {

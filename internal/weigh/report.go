@@ -39,9 +39,9 @@ func Text(w io.Writer, ws []*Weight) error {
 			title += " " + x.Version
 		}
 		fmt.Fprintf(&b, "%s (%s)\n", title, kind)
-		fmt.Fprintf(&b, "\tleaves with it: %s, %s, %s, %s in the module cache", report.Plural(len(x.Packages), "package"), report.Plural(len(x.Modules), "module"), report.Plural(x.SumLines, "go.sum line"), Size(x.CacheSize))
+		fmt.Fprintf(&b, "\tleaves with it: %s, %s, %s, %s in the module cache", report.Plural(len(x.Packages), "package"), report.Plural(len(x.Modules), "module"), report.Plural(x.SumLines, "go.sum line"), report.Size(x.CacheSize))
 		if x.VendorSize > 0 {
-			fmt.Fprintf(&b, ", %s of vendor/", Size(x.VendorSize))
+			fmt.Fprintf(&b, ", %s of vendor/", report.Size(x.VendorSize))
 		}
 		b.WriteString("\n")
 		if len(x.Modules) > 0 {
@@ -55,9 +55,9 @@ func Text(w io.Writer, ws []*Weight) error {
 			fmt.Fprintf(&b, "\tstays: %s that other code imports: %s\n", report.Plural(len(x.Stay), "package"), strings.Join(x.Stay, " "))
 		}
 		for _, bin := range x.Binaries {
-			fmt.Fprintf(&b, "\t%s: %s of %s (%s)", bin.Main, Size(bin.Bytes), Size(bin.Total), percent(bin.Bytes, bin.Total))
+			fmt.Fprintf(&b, "\t%s: %s of %s (%s)", bin.Main, report.Size(bin.Bytes), report.Size(bin.Total), percent(bin.Bytes, bin.Total))
 			if bin.Shared > 0 {
-				fmt.Fprintf(&b, "; %s of its packages stay", Size(bin.Shared))
+				fmt.Fprintf(&b, "; %s of its packages stay", report.Size(bin.Shared))
 			}
 			b.WriteString("\n")
 		}
@@ -72,7 +72,7 @@ func Text(w io.Writer, ws []*Weight) error {
 func Summary(x *Weight) string {
 	s := fmt.Sprintf("removes %s, %s", report.Plural(len(x.Modules), "module"), report.Plural(x.SumLines, "go.sum line"))
 	for _, bin := range x.Binaries {
-		s += fmt.Sprintf(", %s from %s", Size(bin.Bytes), shortMain(bin.Main))
+		s += fmt.Sprintf(", %s from %s", report.Size(bin.Bytes), shortMain(bin.Main))
 	}
 	return s
 }
@@ -92,17 +92,4 @@ func percent(n, total int64) string {
 		return "0%"
 	}
 	return fmt.Sprintf("%.1f%%", float64(n)*100/float64(total))
-}
-
-// Size prints a byte count in decimal units: 512 B, 2.3 kB, 41.0 MB.
-func Size(n int64) string {
-	switch {
-	case n < 1000:
-		return fmt.Sprintf("%d B", n)
-	case n < 1000*1000:
-		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
-	case n < 1000*1000*1000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	}
-	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
 }
