@@ -233,11 +233,7 @@ func runArchCheck(ctx context.Context, cmd *Command, args []string) error {
 		for _, v := range vs {
 			found[report.BaselineEntry{Rule: v.Rule, Key: v.Key}] = true
 		}
-		for _, e := range base.Entries() {
-			if !found[e] {
-				p.gone++
-			}
-		}
+		p.gone = base.Gone(found)
 		vs, p.base = kept, base
 	}
 	switch {

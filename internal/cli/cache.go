@@ -210,11 +210,9 @@ func init() {
 	cacheListFlags.add(&cmdCacheList.Flag, false)
 	cachePruneFlags.add(&cmdCachePrune.Flag, true)
 	cmdCacheList.Run = func(ctx context.Context, cmd *Command, args []string) error {
-		defer func() { cacheListFlags = cacheFlags{} }() // defaults are zero: Main may run again
 		return runCacheMod(ctx, cmd, &cacheListFlags, args)
 	}
 	cmdCachePrune.Run = func(ctx context.Context, cmd *Command, args []string) error {
-		defer func() { cachePruneFlags = cacheFlags{} }()
 		return runCacheMod(ctx, cmd, &cachePruneFlags, args)
 	}
 	commands = append(commands, cmdCache)
@@ -226,10 +224,25 @@ type cacheFlags struct {
 	json       bool
 	verbose    bool
 	projects   string
-	scan       []string
+	scan       dirList
 	apply      bool
-	older      time.Duration
+	older      string
 	keepLatest int
+}
+
+// dirList is a repeatable flag. Setting it to "", its default, empties
+// it, so that a flag set can be reset to its defaults.
+type dirList []string
+
+func (l *dirList) String() string { return strings.Join(*l, ",") }
+
+func (l *dirList) Set(s string) error {
+	if s == "" {
+		*l = nil
+		return nil
+	}
+	*l = append(*l, s)
+	return nil
 }
 
 func (f *cacheFlags) add(fs *flag.FlagSet, prune bool) {
@@ -237,17 +250,10 @@ func (f *cacheFlags) add(fs *flag.FlagSet, prune bool) {
 	fs.BoolVar(&f.json, "json", false, "print JSON")
 	fs.BoolVar(&f.verbose, "v", false, "log each step")
 	fs.StringVar(&f.projects, "projects", "", "read the project directories from `file`")
-	fs.Func("scan", "find every go.mod and go.work under `dir` (repeatable; more directories may follow the flags)", func(s string) error {
-		f.scan = append(f.scan, s)
-		return nil
-	})
+	fs.Var(&f.scan, "scan", "find every go.mod and go.work under `dir` (repeatable; more directories may follow the flags)")
 	if prune {
 		fs.BoolVar(&f.apply, "apply", false, "remove (default: print what would go)")
-		fs.Func("older", "keep what was used within `age` (90d, 12h, 2w)", func(s string) error {
-			d, err := parseAge(s)
-			f.older = d
-			return err
-		})
+		fs.StringVar(&f.older, "older", "", "keep what was used within `age` (90d, 12h, 2w)")
 		fs.IntVar(&f.keepLatest, "keep-latest", 0, "keep the `n` highest versions of each module")
 	}
 }
@@ -287,6 +293,14 @@ func runCacheMod(ctx context.Context, cmd *Command, f *cacheFlags, args []string
 	if f.keepLatest < 0 {
 		return &UsageError{Cmd: cmd, Msg: "-keep-latest must not be negative"}
 	}
+	var older time.Duration
+	if f.older != "" {
+		d, err := parseAge(f.older)
+		if err != nil {
+			return &UsageError{Cmd: cmd, Msg: "-older: " + err.Error()}
+		}
+		older = d
+	}
 	projects, err := cacheProjects(ctx, f)
 	if err != nil {
 		return err
@@ -318,7 +332,7 @@ func runCacheMod(ctx context.Context, cmd *Command, f *cacheFlags, args []string
 		}
 		return modcache.ListText(Stdout, l, projects, entries)
 	}
-	plan := modcache.Plan(entries, modcache.Options{Older: f.older, KeepLatest: f.keepLatest, Now: time.Now()})
+	plan := modcache.Plan(entries, modcache.Options{Older: older, KeepLatest: f.keepLatest, Now: time.Now()})
 	var results []modcache.Result
 	if f.apply {
 		results = modcache.Remove(ctx, l, plan, func(done, total int) {

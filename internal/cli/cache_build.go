@@ -64,16 +64,8 @@ func (f *cacheTrimFlags) add(fs *flag.FlagSet, what string) {
 func init() {
 	cacheBuildFlags.add(&cmdCacheBuild.Flag, "build")
 	cacheIndexFlags.add(&cmdCacheIndex.Flag, "index")
-	// The flags' defaults are the zero values: resetting them after a
-	// run lets Main run again in one process (tests).
-	cmdCacheBuild.Run = func(ctx context.Context, cmd *Command, args []string) error {
-		defer func() { cacheBuildFlags = cacheTrimFlags{} }()
-		return runCacheBuild(ctx, cmd, args)
-	}
-	cmdCacheIndex.Run = func(ctx context.Context, cmd *Command, args []string) error {
-		defer func() { cacheIndexFlags = cacheTrimFlags{} }()
-		return runCacheIndex(ctx, cmd, args)
-	}
+	cmdCacheBuild.Run = runCacheBuild
+	cmdCacheIndex.Run = runCacheIndex
 }
 
 // bcParseAge parses a positive age, as parseAge does.

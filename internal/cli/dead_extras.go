@@ -123,11 +123,7 @@ func (e *deadExtras) apply(p *deadPrinter, targets []*target.Target, fs []*dead.
 	if e.write {
 		return nil, true, e.writeBaseline(p, found)
 	}
-	for _, be := range e.baseline.Entries() {
-		if !found[be] {
-			e.gone++
-		}
-	}
+	e.gone = e.baseline.Gone(found)
 	for _, f := range fs {
 		if e.accepts(res, f) {
 			e.accepted++

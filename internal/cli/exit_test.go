@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,15 +41,7 @@ func TestExitStatus(t *testing.T) {
 		"cyc/q/q.go":         "package q\n",
 		"cyc/q/q_linux.go":   "package q\n\nimport _ \"example.com/m/cyc/p\"\n",
 	}
-	for name, src := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	t.Setenv("GOREMOVERCACHE", "off")
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	t.Setenv("GOFLAGS", "-mod=mod")
@@ -106,9 +97,7 @@ func TestExitStatus(t *testing.T) {
 	defer func() { Stdout, Stderr = oldOut, oldErr }()
 	for _, tt := range tests {
 		// Flags are package state: start each run from the defaults.
-		for _, c := range commands {
-			c.Flag.VisitAll(func(f *flag.Flag) { f.Value.Set(f.DefValue) })
-		}
+		resetFlags()
 		var stdout, stderr bytes.Buffer
 		Stdout, Stderr = &stdout, &stderr
 		if got := Main(tt.args); got != tt.status || !strings.Contains(stderr.String(), tt.stderr) {

@@ -2,10 +2,7 @@ package cli
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -30,15 +27,7 @@ func TestGraphDot(t *testing.T) {
 		"cmd/x/main.go":    "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/m/a\"\n)\n\nfunc main() { a.A(); fmt.Println() }\n",
 		"cmd/x/x_other.go": "//go:build integration\n\npackage main\n\nimport \"example.com/m/b\"\n\nvar _ = b.B\n",
 	}
-	for name, src := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	t.Setenv("GOREMOVERCACHE", "off")
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	t.Setenv("GOFLAGS", "-mod=mod")
@@ -51,9 +40,7 @@ func TestGraphDot(t *testing.T) {
 		{"graph", "-C", dir, "-focus", "./b.B", "-depth", "3"},
 		{"graph", "-C", dir, "-m"},
 	} {
-		for _, c := range commands {
-			c.Flag.VisitAll(func(f *flag.Flag) { f.Value.Set(f.DefValue) })
-		}
+		resetFlags()
 		var stdout, stderr bytes.Buffer
 		Stdout, Stderr = &stdout, &stderr
 		if code := Main(args); code != exitOK {

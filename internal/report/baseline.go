@@ -248,6 +248,18 @@ func checkEntry(e BaselineEntry) string {
 // Has reports whether the baseline accepts the finding.
 func (b *Baseline) Has(rule, key string) bool { return b.entries[BaselineEntry{rule, key}] }
 
+// Gone returns the number of accepted findings that are not found any
+// more: what -baseline-write would drop.
+func (b *Baseline) Gone(found map[BaselineEntry]bool) int {
+	n := 0
+	for e := range b.entries {
+		if !found[e] {
+			n++
+		}
+	}
+	return n
+}
+
 // Len returns the number of accepted findings.
 func (b *Baseline) Len() int { return len(b.entries) }
 

@@ -27,6 +27,9 @@ func TestBaseline(t *testing.T) {
 	if err != nil || !b.Has("GR201", "p.A") || !b.Has("GR201", "p.C") || b.Has("GR202", "p.D") {
 		t.Fatalf("read back: %v %v", b, err)
 	}
+	if n := b.Gone(map[BaselineEntry]bool{a: true, d: true}); n != 1 {
+		t.Errorf("Gone = %d, want 1 (c)", n)
+	}
 	// It never grows: d is new, c is gone.
 	dropped, err := b.Write([]BaselineEntry{a, d})
 	if err != nil || dropped != 1 {
